@@ -1,0 +1,106 @@
+"""Read YAML safely and validate it into pydantic models, turning every failure into InputError.
+
+Only `yaml.safe_load` is used: tags that would build Python objects are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sim.errors import InputError, InputErrors
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGS = ROOT / "configs"
+SCENARIOS = ROOT / "scenarios"
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of every config model: unknown keys are errors, values are immutable after load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Load a YAML file that must hold a mapping; raise InputError on any problem."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, None, "file not found")
+    if path.is_dir():
+        raise InputError(path, None, "is a directory, expected a YAML file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, None, f"cannot read file ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        line = f"line {mark.line + 1}" if mark else None
+        raise InputError(path, line, f"YAML tag not allowed ({error.problem})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InputError(path, line, f"invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise InputError(path, None, f"expected a YAML mapping at the top level, got {kind}")
+    return data
+
+
+def format_location(loc: tuple[Any, ...]) -> str:
+    """Pydantic error location -> field path such as `classes[0].points.scale`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_errors(path: str | Path, error: ValidationError, prefix: str = "") -> list[InputError]:
+    errors = []
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        field = format_location(loc)
+        if prefix:
+            field = prefix if field == "(top level)" else f"{prefix}.{field}"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        errors.append(InputError(path, field, message))
+    return errors
+
+
+def parse_model(model: type[Model], data: Any, path: str | Path, prefix: str = "") -> Model:
+    """Validate `data` into `model`; every problem becomes one InputError line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors = validation_errors(path, error, prefix)
+        raise (errors[0] if len(errors) == 1 else InputErrors(errors)) from None
+
+
+def load_model(model: type[Model], path: str | Path) -> Model:
+    return parse_model(model, read_yaml(path), path)
+
+
+def resolve_named(name_or_path: str | Path, folder: str, what: str) -> Path:
+    """A path to a YAML file, or the name of one under configs/<folder>/ (e.g. `asian-lms`)."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.exists():
+            raise InputError(candidate, None, "file not found")
+        return candidate
+    named = CONFIGS / folder / f"{name_or_path}.yaml"
+    if named.exists():
+        return named
+    known = sorted(p.stem for p in (CONFIGS / folder).glob("*.yaml"))
+    raise InputError(None, what, f"unknown {what} '{name_or_path}' (known: {', '.join(known) or 'none'})")

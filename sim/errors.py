@@ -1,0 +1,36 @@
+"""The one exception type for problems in user input (files, fields, values).
+
+The CLI turns it into a single line on stderr and exit code 2; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad user input: names the file, the field path (or row) and the reason."""
+
+    def __init__(self, file: str | Path | None, field: str | None, reason: str):
+        self.file = str(file) if file is not None else None
+        self.field = field or None
+        self.reason = reason
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = ": ".join(part for part in (self.file, self.field) if part)
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class InputErrors(InputError):
+    """Several input problems found at once (e.g. by `sim validate`); prints one line each."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.file, first.field, first.reason)
+
+    @property
+    def message(self) -> str:
+        return "\n".join(error.message for error in getattr(self, "errors", [])) or super().message
