@@ -81,6 +81,8 @@ class AwardRule(StrictModel):
     invitations: int = Field(default=1, ge=0)
     field_size: list[FieldSizeBand] | None = None
     recipient: Recipient | None = None
+    # Overrides the policy's full-season condition for this rule (e.g. a race winner's invitation).
+    require_full_season: bool | None = None
     scoring: EfficiencyScoring | None = None
 
     @model_validator(mode="after")

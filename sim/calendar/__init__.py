@@ -1,0 +1,1 @@
+"""Calendar planning: logistics, clashes and climate metrics of a season calendar, and calendar search."""

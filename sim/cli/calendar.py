@@ -1,0 +1,125 @@
+"""`sim calendar compare SCENARIO...` and `sim calendar search ...`: calendar planning from the shell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from sim.errors import InputError
+
+calendar_app = typer.Typer(help="Calendar planning: compare calendars, search for the best one.",
+                           no_args_is_help=True)
+
+
+def _inputs(venues_file: Path | None, logistics_file: Path | None, calendars_dir: Path | None) -> dict:
+    from sim.config.calendars import load_championships, load_logistics
+    from sim.config.venues import load_venues
+
+    return {
+        "venues": load_venues(venues_file),
+        "venues_path": str(venues_file) if venues_file else None,
+        "logistics": load_logistics(logistics_file),
+        "logistics_path": str(logistics_file) if logistics_file else None,
+        "championships": load_championships(calendars_dir),
+    }
+
+
+@calendar_app.command("compare")
+def compare(
+    scenarios: list[Path] = typer.Argument(..., help="Scenario files to compare side by side."),
+    runs: int = typer.Option(200, "--runs", min=1, help="Seasons per scenario for the sporting metrics."),
+    seed: int = typer.Option(1, "--seed", help="Root seed of the sporting Monte Carlo (common random numbers)."),
+    out: Path = typer.Option(Path("out/calendar-compare"), "--out", help="Folder for comparison.csv and comparison.png."),
+    venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
+    logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
+    calendars_dir: Path | None = typer.Option(None, "--calendars", help="Other championships' calendars (default configs/calendars/)."),
+) -> None:
+    """Logistics, clash, climate (and, once available, sporting) metrics of calendars side by side."""
+    from sim.calendar.metrics import assess_scenario, compare_calendars
+    from sim.calendar.report import comparison_chart, print_comparison, write_comparison_csv
+    from sim.calendar.sporting import sporting_metrics
+
+    inputs = _inputs(venues_file, logistics_file, calendars_dir)
+    assessments = [assess_scenario(path, **inputs) for path in scenarios]
+    sporting = sporting_metrics([str(path) for path in scenarios], runs, seed)
+    table = compare_calendars(scenarios, sporting=sporting, **inputs)
+    print_comparison(table)
+    write_comparison_csv(table, out / "comparison.csv")
+    comparison_chart(assessments, table, out / "comparison.png")
+    typer.echo(f"wrote {out / 'comparison.csv'} and {out / 'comparison.png'}", err=True)
+
+
+def _parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(None, field, f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _objective(text: str | None, base):
+    from sim.config.calendars import ObjectiveWeights
+    from sim.config.loader import parse_model
+
+    if not text:
+        return base
+    weights = base.model_dump()
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in weights:
+            raise InputError(None, "--objective", f"unknown metric '{name}' (known: {', '.join(weights)})")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise InputError(None, "--objective", f"'{part}' is not METRIC=WEIGHT") from None
+    return parse_model(ObjectiveWeights, weights, "--objective")
+
+
+@calendar_app.command("search")
+def search(
+    venues: str = typer.Option(..., "--venues", help="Comma-separated venue keys (configs/venues.yaml)."),
+    rounds: int = typer.Option(..., "--rounds", help="Number of rounds."),
+    window: tuple[str, str] = typer.Option(..., "--window", help="START END dates (YYYY-MM-DD)."),
+    constraints_file: Path | None = typer.Option(None, "--constraints", help="Hard constraints and objective (YAML)."),
+    objective: str | None = typer.Option(None, "--objective", help="Weights, e.g. freight_km=1,clashes=10,rain=5."),
+    top: int = typer.Option(5, "--top", min=1, help="How many calendars to rank."),
+    out: Path | None = typer.Option(None, "--out", help="Write the ranked candidates as CSV."),
+    venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
+    logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
+    calendars_dir: Path | None = typer.Option(None, "--calendars", help="Other championships' calendars (default configs/calendars/)."),
+) -> None:
+    """Search venue/date assignments under hard constraints and rank them by a weighted objective."""
+    from sim.calendar.report import print_search, search_frame
+    from sim.calendar.search import build_problem, search_calendars
+    from sim.config.calendars import SearchConstraints, Window, load_constraints
+    from sim.config.loader import parse_model
+
+    constraints = load_constraints(constraints_file) if constraints_file else SearchConstraints()
+    constraints = constraints.model_copy(update={"objective": _objective(objective, constraints.objective)})
+    start, end = _parse_date(window[0], "--window"), _parse_date(window[1], "--window")
+    span = parse_model(Window, {"start": start, "end": end}, "--window")
+    keys = [key.strip() for key in venues.split(",") if key.strip()]
+    if not keys:
+        raise InputError(None, "--venues", "no venue given")
+    inputs = _inputs(venues_file, logistics_file, calendars_dir)
+    problem = build_problem(keys, rounds, span, constraints, constraints_file,
+                            venue_book=inputs["venues"], logistics=inputs["logistics"],
+                            championships=inputs["championships"], venues_path=inputs["venues_path"])
+    result = search_calendars(problem, top=top)
+    print_search(result, problem)
+    if not result.candidates:
+        names = " + ".join(result.conflict) if result.conflict else "the window, round count and venues alone"
+        raise InputError(constraints_file or "constraints", "constraints",
+                         f"infeasible: {names} cannot all hold in the window (a minimal conflicting set: "
+                         f"without any one of them the rest of the set can be met)")
+    if out is not None:
+        from sim.io import write_csv_atomic
+
+        write_csv_atomic(search_frame(result), out)
+        typer.echo(f"wrote {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(calendar_app, name="calendar")

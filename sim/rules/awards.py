@@ -1,0 +1,502 @@
+"""Le Mans 24 Hours automatic invitations: apply a series' award rules to standings and results.
+
+Pure function over pandas tables; many seasons at once when the tables carry a `season` column.
+Definitions (see docs/awards.md):
+- a competitor *contested* a round when it has a row (any status) in the results for that round;
+  it is a full-season competitor when it contested every round in which its class raced;
+- a *full-season car* (field-size count) is a car whose rows all say `entry == 'season'` and that
+  has a row in every race of its class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config.awards import AwardRule, AwardsConfig, AwardsPolicy, DeclinedInvitation, EfficiencyScoring
+
+AWARD_COLUMNS = (
+    "recipient", "car", "class", "category", "title", "rule", "reason", "status", "position", "team", "slot",
+)
+AWARDED = "awarded"
+NOT_AWARDED = "not_awarded"
+SINGLE_SEASON = 0
+STATUS_INDEX = 1 + AWARD_COLUMNS.index("status")  # in the row tuples, which start with the season
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One competitor in the order of a rule (standings position, race finish or score rank)."""
+
+    position: int
+    team: str
+    car: str
+    klass: str
+    category: str
+    title: str
+    describe: str  # why this competitor is in line, e.g. "champion of LMP2 teams"
+
+
+def award_invitations(
+    standings: pd.DataFrame,
+    results: pd.DataFrame,
+    rulebook_or_awards: Any,
+    declined: Iterable[str | Mapping[str, Any] | DeclinedInvitation] = (),
+    include_not_awarded: bool = False,
+) -> pd.DataFrame:
+    """The invitations given per season, one row each (`status` "awarded"), with the reason.
+
+    `include_not_awarded=True` also returns a `not_awarded` row for every candidate passed over
+    (declined, not full season, over the cap) and every slot left empty, with the reason.
+    `rulebook_or_awards` is an AwardsConfig or any object with an `awards` attribute (a
+    SeriesRulebook). `declined` lists refusals: a team name / car number, or a mapping with
+    `recipient` and optional `rule` and `season`. Rules are applied in config order, so an
+    earlier rule uses up the per-competitor cap first.
+    """
+    config = _awards_config(rulebook_or_awards)
+    refusals = [_as_declined(item) for item in declined]
+    batch = "season" in standings.columns or "season" in results.columns
+    standings = _with_season(standings, results, "standings")
+    results = _with_season(_own_championship(results, rulebook_or_awards), standings, "results")
+    seasons = sorted(set(results["season"].unique()) | set(standings["season"].unique()))
+
+    context = _SeasonFacts(results)
+    per_rule = [_candidates_by_season(rule, standings, results) for rule in config.rules]
+    slots_by_rule = [_slots_by_season(rule, context) for rule in config.rules]
+
+    rows: list[tuple] = []
+    for season in seasons:
+        season = int(season)
+        held: dict[str, int] = {}
+        for rule, candidates_of, slots_of in zip(config.rules, per_rule, slots_by_rule):
+            found = candidates_of.get(season)
+            if isinstance(found, str):  # the rule cannot be applied: the reason is recorded once
+                rows.append(_empty_row(season, rule, 1, found))
+                continue
+            slots, slot_reason = slots_of(season)
+            if slots == 0:
+                rows.append(_empty_row(season, rule, 1, slot_reason))
+                continue
+            rows.extend(
+                _allocate(season, rule, config.policy, found or [], slots, held, context, refusals)
+            )
+    if not include_not_awarded:
+        rows = [row for row in rows if row[STATUS_INDEX] == AWARDED]
+    frame = pd.DataFrame.from_records(rows, columns=("season",) + AWARD_COLUMNS)
+    frame["position"] = frame["position"].astype("Int64")
+    frame["slot"] = frame["slot"].astype("int64")
+    frame["season"] = frame["season"].astype("int64")
+    return frame if batch else frame.drop(columns="season")
+
+
+def _awards_config(source: Any) -> AwardsConfig:
+    if isinstance(source, AwardsConfig):
+        return source
+    awards = getattr(source, "awards", None)
+    if isinstance(awards, AwardsConfig):
+        return awards
+    raise TypeError(f"expected an AwardsConfig or a rulebook with an `awards` field, got {type(source).__name__}")
+
+
+def _as_declined(item: str | Mapping[str, Any] | DeclinedInvitation) -> DeclinedInvitation:
+    if isinstance(item, DeclinedInvitation):
+        return item
+    if isinstance(item, str):
+        return DeclinedInvitation(recipient=item)
+    return DeclinedInvitation.model_validate(dict(item))
+
+
+def _own_championship(results: pd.DataFrame, source: Any) -> pd.DataFrame:
+    """Rows of this series only, when the results also hold another championship's races (joint titles)."""
+    name = getattr(source, "name", None)
+    if "championship" not in results.columns or not isinstance(name, str):
+        return results
+    championship = results["championship"].fillna("").astype(str)
+    return results[(championship == "") | (championship == name)]
+
+
+def _with_season(frame: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A copy with a `season` column: taken as is, copied from the other table's only season, or 0."""
+    if "season" in frame.columns:
+        return frame.astype({"season": "int64"})
+    frame = frame.copy()
+    if "season" in other.columns:
+        other_seasons = other["season"].unique()
+        if len(other_seasons) > 1:
+            raise ValueError(f"{name} has no `season` column but the other table holds several seasons")
+        frame["season"] = int(other_seasons[0]) if len(other_seasons) else SINGLE_SEASON
+    else:
+        frame["season"] = SINGLE_SEASON
+    return frame
+
+
+class _SeasonFacts:
+    """Per-season participation facts from the results, computed on first use for every season at once."""
+
+    def __init__(self, results: pd.DataFrame):
+        self._results = results
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        results = self._results
+        table = pd.DataFrame({
+            "season": results["season"].to_numpy(),
+            "round": results["round"].to_numpy(),
+            "race": pd.factorize(results["race"].astype(str))[0],
+            "team": results["team"].fillna("").astype(str).to_numpy(),
+            "car": results["car"].astype(str).to_numpy(),
+            "class": results["class"].astype(str).to_numpy(),
+            "category": _text(results, "category"),
+            "additional": _text(results, "entry", default="season") != "season",
+        })
+        codes, uniques = pd.factorize(table["round"], sort=True)
+        if len(uniques) > 62:
+            raise ValueError("more than 62 distinct rounds: round sets do not fit the participation bit masks")
+        table["bit"] = np.left_shift(np.int64(1), codes.astype(np.int64))
+        self.round_values = list(uniques)
+        return table
+
+    @cached_property
+    def class_mask(self) -> dict[tuple, int]:
+        """(season, class) -> bit mask of the rounds in which the class raced."""
+        rounds = self._table.drop_duplicates(["season", "class", "round"])
+        return {key: int(value) for key, value in rounds.groupby(["season", "class"], sort=False)["bit"].sum().items()}
+
+    @cached_property
+    def entry_mask(self) -> dict[tuple, int]:
+        """(season, class, team, car) -> bit mask of the rounds that entry contested."""
+        rounds = self._table.drop_duplicates(["season", "class", "team", "car", "round"])
+        sums = rounds.groupby(["season", "class", "team", "car"], sort=False)["bit"].sum()
+        return {key: int(value) for key, value in sums.items()}
+
+    @cached_property
+    def field_size(self) -> dict[tuple, int]:
+        """(season, class, category) -> full-season cars; category "" counts the whole class."""
+        table = self._table
+        races_of_class = table.groupby(["season", "class"], sort=False)["race"].nunique().rename("class_races")
+        per_car = table.groupby(["season", "class", "car"], sort=False).agg(
+            races=("race", "nunique"), category=("category", "first"), additional=("additional", "max"),
+        )
+        per_car = per_car.join(races_of_class, on=["season", "class"])
+        full = per_car[~per_car["additional"] & (per_car["races"] == per_car["class_races"])].reset_index()
+        counts: dict[tuple, int] = {}
+        for key, value in full.groupby(["season", "class"], sort=False).size().items():
+            counts[(key[0], key[1], "")] = int(value)
+        for key, value in full.groupby(["season", "class", "category"], sort=False).size().items():
+            if key[2]:
+                counts[key] = int(value)
+        return counts
+
+    def missed_rounds(self, season: int, klass: str, teams: list[str], cars: list[str]) -> list:
+        """Rounds of the class that none of the competitor's (team, car) entries contested."""
+        needed = self.class_mask.get((season, klass), 0)
+        if not needed:
+            return []
+        have = 0
+        for team in teams:
+            for car in cars:
+                have |= self.entry_mask.get((season, klass, team, car), 0)
+        missing = needed & ~have
+        return [value for bit, value in enumerate(self.round_values) if missing >> bit & 1]
+
+
+def _text(frame: pd.DataFrame, column: str, default: str = "") -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), default, dtype=object)
+    values = frame[column].fillna(default).astype(str)
+    if default:
+        values = values.where(values != "", default)
+    return values.to_numpy()
+
+
+# ---------------------------------------------------------------- slots
+
+
+def _slots_by_season(rule: AwardRule, facts: _SeasonFacts):
+    """A function season -> (number of invitations, reason when none)."""
+    if rule.field_size is None:
+        return lambda season: (rule.invitations, f"rule {rule.id} gives no invitation (invitations: 0)")
+
+    def by_field_size(season: int) -> tuple[int, str]:
+        cars = facts.field_size.get((season, rule.class_name, rule.category), 0)
+        for band in rule.field_size:
+            if cars >= band.min_cars and (band.max_cars is None or cars <= band.max_cars):
+                if band.invitations:
+                    return band.invitations, ""
+                break
+        where = f"{rule.class_name} {rule.category}".strip()
+        return 0, f"{cars} full-season {where} cars: no invitation under the field-size rule"
+
+    return by_field_size
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _candidates_by_season(rule: AwardRule, standings: pd.DataFrame, results: pd.DataFrame) -> dict:
+    """season -> ordered candidates, or season -> reason text when the rule cannot be applied."""
+    if rule.kind == "championship":
+        return _championship_candidates(rule, standings)
+    if rule.kind == "race":
+        return _race_candidates(rule, results)
+    if rule.kind == "joint":
+        return _joint_candidates(rule, standings)
+    return _efficiency_candidates(rule, results)
+
+
+def _ordinal(position: int) -> str:
+    suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(position % 10, "th")
+    return f"{position}{suffix}"
+
+
+def _standing_words(position: int, title: str) -> str:
+    if position == 1:
+        return f"champion of {title}"
+    if position == 2:
+        return f"runner-up of {title}"
+    return f"{_ordinal(position)} in {title}"
+
+
+def _rule_label(rule: AwardRule, race: str | None = None) -> str:
+    """Readable name of what a rule classifies, used as the `title` of its rows."""
+    if rule.title:
+        return rule.title
+    if rule.kind == "joint":
+        return "joint " + " + ".join(rule.titles)
+    if rule.kind == "efficiency":
+        return "Green X " + "+".join(rule.competing_classes)
+    if rule.kind == "race":
+        race = race or (f"{rule.race} race" if rule.race in ("first", "last") else rule.race)
+        return " ".join(part for part in (race, rule.class_name, rule.category) if part)
+    return " ".join(part for part in (rule.class_name, rule.category, rule.standings) if part)
+
+
+def _championship_candidates(rule: AwardRule, standings: pd.DataFrame) -> dict:
+    if standings.empty:
+        return {}
+    if rule.title is not None:
+        mask = standings["title"].astype(str) == rule.title
+    else:
+        mask = (
+            (standings["class"].astype(str) == rule.class_name)
+            & (standings["category"].fillna("").astype(str) == rule.category)
+            & (standings["kind"].astype(str) == rule.standings)
+        )
+    rows = standings.loc[mask].sort_values(["season", "position"], kind="stable")
+    out: dict[int, list[Candidate]] = {}
+    columns = [rows[c].tolist() for c in ("season", "position", "team", "car", "class", "category", "title")]
+    for season, position, team, car, klass, category, title in zip(*columns):
+        title = str(title)
+        category = "" if pd.isna(category) else str(category)
+        out.setdefault(int(season), []).append(
+            Candidate(int(position), str(team), str(car), str(klass), category, title,
+                      _standing_words(int(position), title))
+        )
+    return out
+
+
+def _race_order(results: pd.DataFrame) -> pd.DataFrame:
+    """Per season the races in calendar order (round, then the number in the race id)."""
+    races = results[["season", "round", "race"]].drop_duplicates().copy()
+    races["race"] = races["race"].astype(str)
+    races["number"] = pd.to_numeric(races["race"].str.extract(r"(\d+)$")[0], errors="coerce").fillna(0)
+    return races.sort_values(["season", "round", "number", "race"], kind="stable")
+
+
+def _race_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
+    races = _race_order(results)
+    if rule.race in ("first", "last"):
+        pick = races.groupby("season").head(1) if rule.race == "first" else races.groupby("season").tail(1)
+        race_of = dict(zip(pick["season"].astype(int), pick["race"]))
+    else:
+        present = races[races["race"] == rule.race]
+        race_of = dict.fromkeys(present["season"].astype(int), rule.race)
+    in_class = results[
+        (results["class"].astype(str) == rule.class_name)
+        & (results["status"].astype(str) == "classified")
+        & (results["race"].astype(str).isin(set(race_of.values())))
+    ]
+    if rule.category:
+        in_class = in_class[in_class["category"].fillna("").astype(str) == rule.category]
+    in_class = in_class.sort_values(["season", "class_position"], kind="stable")
+    out: dict[int, list[Candidate] | str] = {}
+    for season in races["season"].unique():
+        if int(season) not in race_of:
+            out[int(season)] = f"race {rule.race} is not in this season's results"
+    columns = [in_class[c].tolist() for c in ("season", "race", "team", "car", "class")]
+    categories = _text(in_class, "category")
+    for (season, race, team, car, klass), category in zip(zip(*columns), categories):
+        season = int(season)
+        if race_of.get(season) != race:
+            continue
+        line = out.setdefault(season, [])
+        place = len(line) + 1
+        label = _rule_label(rule, race)
+        words = f"winner of {label}" if place == 1 else f"{_ordinal(place)} in {label}"
+        line.append(Candidate(place, str(team), str(car), str(klass), str(category), label, words))
+    return out
+
+
+def _joint_candidates(rule: AwardRule, standings: pd.DataFrame) -> dict:
+    """Points added over the listed classifications; ties go to the better best position, then name."""
+    if standings.empty:
+        return {}
+    rows = standings[standings["title"].astype(str).isin(rule.titles)].copy()
+    if rows.empty:
+        return {}
+    rows["team"] = rows["team"].astype(str)
+    rows["car"] = rows["car"].astype(str)
+    rows["category"] = rows["category"].fillna("").astype(str)
+    key = ["season", "team"] if (rule.recipient or "team") == "team" else ["season", "team", "car"]
+    totals = rows.groupby(key, sort=True).agg(
+        points=("points", "sum"), best=("position", "min"), car=("car", "first"),
+        klass=("class", "first"), category=("category", "first"),
+    ).reset_index()
+    totals = totals.sort_values(["season", "points", "best", "team", "car"],
+                                ascending=[True, False, True, True, True], kind="stable")
+    label = _rule_label(rule)
+    out: dict[int, list[Candidate]] = {}
+    columns = [totals[c].tolist() for c in ("season", "team", "car", "klass", "category", "points")]
+    for season, team, car, klass, category, points in zip(*columns):
+        line = out.setdefault(int(season), [])
+        place = len(line) + 1
+        words = f"{_standing_words(place, label)} ({points:g} points)"
+        line.append(Candidate(place, team, car, str(klass), category, label, words))
+    return out
+
+
+def _efficiency_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
+    """Green X style: per race, time per lap and energy per lap as ratios to the best car; season mean."""
+    scoring = rule.scoring or EfficiencyScoring()
+    seasons = [int(s) for s in results["season"].unique()]
+    has_energy = "energy_mj" in results.columns
+    has_fuel = "fuel_used_l" in results.columns
+    missing = [c for c in ("laps", "time_s") if c not in results.columns]
+    if not (has_energy or has_fuel):
+        missing.insert(0, "fuel_used_l or energy_mj")
+    if missing:
+        reason = f"results have no {', '.join(missing)} column: efficiency rule {rule.id} skipped"
+        return dict.fromkeys(seasons, reason)
+    classes = rule.competing_classes
+    rows = results[results["class"].astype(str).isin(classes) & (results["status"].astype(str) == "classified")]
+    energy = pd.to_numeric(rows["energy_mj"], errors="coerce") if has_energy else None
+    if has_fuel:
+        from_fuel = pd.to_numeric(rows["fuel_used_l"], errors="coerce") * scoring.fuel_energy_mj_per_l
+        energy = from_fuel if energy is None else energy.fillna(from_fuel)
+    laps = pd.to_numeric(rows["laps"], errors="coerce")
+    time_s = pd.to_numeric(rows["time_s"], errors="coerce")
+    usable = (laps > 0) & (time_s > 0) & (energy > 0)
+    table = pd.DataFrame({
+        "season": rows["season"].astype(int), "race": rows["race"].astype(str),
+        "team": rows["team"].fillna("").astype(str), "car": rows["car"].astype(str),
+        "class": rows["class"].astype(str), "category": _text(rows, "category"),
+        "time_per_lap": time_s / laps, "energy_per_lap": energy / laps,
+    })[usable.to_numpy()]
+    group = table.groupby(["season", "race"])
+    table["score"] = (
+        scoring.fast_weight * table["time_per_lap"] / group["time_per_lap"].transform("min")
+        + scoring.energy_weight * table["energy_per_lap"] / group["energy_per_lap"].transform("min")
+    )
+    season_scores = table.groupby(["season", "team", "car"], sort=True).agg(
+        score=("score", "mean"), klass=("class", "first"), category=("category", "first"),
+    ).reset_index().sort_values(["season", "score", "team", "car"], kind="stable")
+    label = _rule_label(rule)
+    out: dict[int, list[Candidate] | str] = {
+        season: f"no {'/'.join(classes)} car has fuel or energy, laps and time in this season's results"
+        for season in seasons
+    }
+    columns = [season_scores[c].tolist() for c in ("season", "team", "car", "klass", "category", "score")]
+    for season, team, car, klass, category, score in zip(*columns):
+        line = out.get(int(season))
+        if not isinstance(line, list):
+            line = out[int(season)] = []
+        place = len(line) + 1
+        lead = f"winner of {label}" if place == 1 else f"{_ordinal(place)} in {label}"
+        line.append(Candidate(place, team, car, klass, category, label, f"{lead} (score {score:.4f})"))
+    return out
+
+
+# ---------------------------------------------------------------- allocation
+
+
+def _allocate(
+    season: int,
+    rule: AwardRule,
+    policy: AwardsPolicy,
+    candidates: list[Candidate],
+    slots: int,
+    held: dict[str, int],
+    facts: _SeasonFacts,
+    refusals: list[DeclinedInvitation],
+) -> list[tuple]:
+    """Give the rule's slots down the candidate order; record every candidate passed over and why."""
+    rows: list[tuple] = []
+    recipient_kind = rule.recipient or policy.recipient
+    given = 0
+    considered = 0
+    for candidate in candidates:
+        if given == slots or (not policy.cascade and considered == slots):
+            break
+        considered += 1
+        recipient = candidate.team if recipient_kind == "team" else candidate.car
+        cap_key = candidate.team if policy.cap_by == "team" else candidate.car
+        problem = _problem(season, rule, policy, candidate, cap_key, held, facts, refusals)
+        slot = given + 1 if policy.cascade else considered
+        if problem is None:
+            given += 1
+            held[cap_key] = held.get(cap_key, 0) + 1
+            reason = candidate.describe
+            if considered > given:
+                reason += "; passed down to this competitor"
+            rows.append(_row(season, rule, candidate, recipient, reason, AWARDED, slot))
+        else:
+            consequence = "passed down" if policy.cascade else "invitation not given"
+            rows.append(_row(season, rule, candidate, recipient,
+                             f"{candidate.describe}: {problem}; {consequence}", NOT_AWARDED, slot))
+    unfilled_from = given + 1 if policy.cascade else considered + 1
+    for slot in range(unfilled_from, slots + 1):
+        why = "no eligible competitor left" if policy.cascade else f"no competitor in place {slot}"
+        rows.append(_empty_row(season, rule, slot, f"{_rule_label(rule)}: {why}"))
+    return rows
+
+
+def _problem(
+    season: int,
+    rule: AwardRule,
+    policy: AwardsPolicy,
+    candidate: Candidate,
+    cap_key: str,
+    held: dict[str, int],
+    facts: _SeasonFacts,
+    refusals: list[DeclinedInvitation],
+) -> str | None:
+    """Why this candidate cannot take the invitation (declined, not full season, over cap), or None."""
+    for refusal in refusals:
+        if refusal.recipient in (candidate.team, candidate.car) \
+                and refusal.rule in (None, rule.id) and refusal.season in (None, season):
+            return "declined"
+    full_season_needed = policy.require_full_season if rule.require_full_season is None else rule.require_full_season
+    if full_season_needed:
+        teams = candidate.team.split(";")
+        cars = candidate.car.split(";")
+        missed = facts.missed_rounds(season, candidate.klass, teams, cars)
+        if missed:
+            return f"did not contest every round (missed round {', '.join(str(r) for r in missed)})"
+    if policy.max_per_competitor is not None and held.get(cap_key, 0) >= policy.max_per_competitor:
+        return f"already holds {policy.max_per_competitor} invitations (cap)"
+    return None
+
+
+def _row(season, rule: AwardRule, candidate: Candidate, recipient: str, reason: str, status: str, slot: int):
+    return (season, recipient, candidate.car, candidate.klass, candidate.category, candidate.title,
+            rule.id, reason, status, candidate.position, candidate.team, slot)
+
+
+def _empty_row(season: int, rule: AwardRule, slot: int, reason: str) -> tuple:
+    klass = rule.class_name or "+".join(rule.classes)
+    return (season, "", "", klass, rule.category, _rule_label(rule), rule.id, reason, NOT_AWARDED, None, "", slot)
