@@ -1,0 +1,215 @@
+"""Common-random-number comparison of two scenarios: the same seed and season indices for A and B.
+
+Per chunk, both kernels run the same seasons; per competitor matched by title + key, the
+per-season differences (title, top 3, points, invitation) are summed with their squares, so
+the standard errors are those of paired differences, and memory stays flat like a single study.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import InputError
+from sim.montecarlo.aggregate import Aggregate, _fmt, aggregate_chunk, layout_index, resolve_rows
+from sim.montecarlo.executors import Backend, make_backend
+from sim.montecarlo.kernel import ChunkTables, SeasonKernel, StudyLayout
+from sim.montecarlo.runner import Chunk, ChunkOutcome, StudyResult, execute_job, fingerprint_of, plan_chunks
+from sim.montecarlo.manifest import config_hash
+
+METRICS = ("title", "top3", "points", "invitation")
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Competitors present in both layouts: (title index, A row, B row), in A's order."""
+
+    titles: np.ndarray
+    rows_a: np.ndarray
+    rows_b: np.ndarray
+
+    @classmethod
+    def of(cls, layout_a: StudyLayout, layout_b: StudyLayout) -> Matching:
+        index_a, index_b = layout_index(layout_a), layout_index(layout_b)
+        keys = sorted(index_a.key_to_row.items(), key=lambda item: item[1])
+        matched = [(row, index_b.key_to_row[key]) for key, row in keys if key in index_b.key_to_row]
+        rows_a = np.array([a for a, _ in matched], dtype=np.int64)
+        rows_b = np.array([b for _, b in matched], dtype=np.int64)
+        return cls(index_a.row_title[rows_a] if rows_a.size else rows_a, rows_a, rows_b)
+
+    @property
+    def size(self) -> int:
+        return int(self.rows_a.size)
+
+
+def _season_values(tables: ChunkTables, layout: StudyLayout, rows: np.ndarray, seasons: range) -> np.ndarray:
+    """(seasons, matched, metrics) per-season values of the matched rows; absent = 0."""
+    facts = resolve_rows(tables, layout)
+    values = np.zeros((len(seasons), rows.size, len(METRICS)), dtype=np.int64)
+    lookup = np.full(layout_index(layout).rows, -1, dtype=np.int64)
+    lookup[rows] = np.arange(rows.size)
+    m = lookup[facts.row]
+    keep = m >= 0
+    s = facts.season[keep] - seasons.start
+    m = m[keep]
+    values[s, m, 0] = facts.position[keep] == 1
+    values[s, m, 1] = facts.position[keep] <= 3
+    values[s, m, 2] = facts.points[keep]
+    values[s, m, 3] = facts.invitations[keep].sum(axis=1) > 0
+    return values
+
+
+@dataclass
+class PairedAggregate:
+    """Both studies' aggregates plus sums of paired differences per matched competitor."""
+
+    a: Aggregate
+    b: Aggregate
+    diff_sum: np.ndarray     # (M, metrics)
+    diff_sumsq: np.ndarray   # (M, metrics)
+
+    @classmethod
+    def empty(cls, layout_a: StudyLayout, layout_b: StudyLayout) -> PairedAggregate:
+        size = Matching.of(layout_a, layout_b).size
+        return cls(Aggregate.empty(layout_a), Aggregate.empty(layout_b),
+                   np.zeros((size, len(METRICS)), dtype=np.int64), np.zeros((size, len(METRICS)), dtype=np.int64))
+
+    def merge(self, other: PairedAggregate) -> PairedAggregate:
+        self.a.merge(other.a)
+        self.b.merge(other.b)
+        if self.diff_sum.shape != other.diff_sum.shape:
+            raise ValueError("cannot merge paired aggregates of different matchings")
+        self.diff_sum += other.diff_sum
+        self.diff_sumsq += other.diff_sumsq
+        return self
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {**self.a.to_arrays("a__"), **self.b.to_arrays("b__"), "diff_sum": self.diff_sum,
+                "diff_sumsq": self.diff_sumsq}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> PairedAggregate:
+        return cls(Aggregate.from_arrays(arrays, "a__"), Aggregate.from_arrays(arrays, "b__"),
+                   np.array(arrays["diff_sum"], dtype=np.int64), np.array(arrays["diff_sumsq"], dtype=np.int64))
+
+    @property
+    def runs(self) -> int:
+        return self.a.runs
+
+    @property
+    def nbytes(self) -> int:
+        return self.a.nbytes + self.b.nbytes + self.diff_sum.nbytes + self.diff_sumsq.nbytes
+
+
+@dataclass(frozen=True)
+class PairedJob:
+    """Scenario A and B on the same seasons (common random numbers), per chunk."""
+
+    kernel_a: SeasonKernel
+    kernel_b: SeasonKernel
+    layout_a: StudyLayout
+    layout_b: StudyLayout
+    seed: int
+    kind: str = "paired"
+
+    def empty(self) -> PairedAggregate:
+        return PairedAggregate.empty(self.layout_a, self.layout_b)
+
+    def load(self, arrays: dict[str, np.ndarray]) -> PairedAggregate:
+        return PairedAggregate.from_arrays(arrays)
+
+    def run(self, chunk: Chunk) -> ChunkOutcome:
+        seasons = chunk.seasons
+        matching = Matching.of(self.layout_a, self.layout_b)
+        tables_a = self.kernel_a.run_chunk(self.seed, seasons)
+        tables_b = self.kernel_b.run_chunk(self.seed, seasons)
+        state = PairedAggregate(aggregate_chunk(tables_a, self.layout_a, seasons),
+                                aggregate_chunk(tables_b, self.layout_b, seasons),
+                                np.zeros((matching.size, len(METRICS)), dtype=np.int64),
+                                np.zeros((matching.size, len(METRICS)), dtype=np.int64))
+        diff = (_season_values(tables_a, self.layout_a, matching.rows_a, seasons)
+                - _season_values(tables_b, self.layout_b, matching.rows_b, seasons))
+        state.diff_sum += diff.sum(axis=0)
+        state.diff_sumsq += (diff * diff).sum(axis=0)
+        return ChunkOutcome(chunk, state, None)
+
+    def layout_digest(self) -> str:
+        return hashlib.sha256((self.layout_a.digest() + self.layout_b.digest()).encode()).hexdigest()
+
+    def config_hash(self) -> str:
+        return hashlib.sha256((config_hash(self.kernel_a.config_files(), self.kernel_a.identity()) + "|"
+                               + config_hash(self.kernel_b.config_files(), self.kernel_b.identity())).encode()
+                              ).hexdigest()
+
+
+def run_paired_study(kernel_a: SeasonKernel, kernel_b: SeasonKernel, runs: int, seed: int,
+                     executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
+                     chunk_size: int | None = None, checkpoint: str | Path | None = None, resume: bool = False,
+                     progress: bool = True, checkpoint_interval: float = 5.0,
+                     backend: Backend | None = None) -> StudyResult:
+    """Run A and B on the same seeds and season indices; `aggregate` is a PairedAggregate."""
+    layout_a, layout_b = kernel_a.layout(), kernel_b.layout()
+    job = PairedJob(kernel_a, kernel_b, layout_a, layout_b, int(seed))
+    if Matching.of(layout_a, layout_b).size == 0:
+        raise InputError(None, "paired", "the two scenarios share no competitor (title + car + team)")
+    started = time.perf_counter()
+    own_backend = backend is None
+    backend = backend or make_backend(executor, workers, scheduler)
+    try:
+        execution, size, identity = execute_job(job, runs, seed, backend, chunk_size, checkpoint, resume, progress,
+                                                None, checkpoint_interval)
+    finally:
+        if own_backend:
+            backend.close()
+    return StudyResult(
+        aggregate=execution.state, layout=(layout_a, layout_b), seed=int(seed), runs=int(runs), chunk_size=size,
+        chunks=len(plan_chunks(runs, size)), chunks_resumed=execution.resumed, executor=backend.name,
+        workers=backend.workers, wall_time_s=time.perf_counter() - started, config_hash=identity["config_hash"],
+        fingerprint=fingerprint_of(identity), checkpoint=str(checkpoint) if checkpoint is not None else None)
+
+
+PAIRED_COLUMNS = ["title", "class", "category", "kind", "car", "team", "drivers", "runs"] + [
+    f"{stat}_{metric}" for metric in ("p_title", "p_top3", "mean_points", "p_invitation")
+    for stat in ("a", "b", "delta", "se_delta")]
+
+
+def paired_frame(paired: PairedAggregate, layout_a: StudyLayout, layout_b: StudyLayout) -> pd.DataFrame:
+    """Per matched competitor: A, B, delta = A - B and the paired standard error of the delta."""
+    matching = Matching.of(layout_a, layout_b)
+    index_a = layout_index(layout_a)
+    n = paired.runs
+    scale = layout_a.points_scale
+    if layout_b.points_scale != scale:
+        raise ValueError("paired layouts must use the same points_scale")
+    rows = []
+    for m in range(matching.size):
+        row_a, row_b = int(matching.rows_a[m]), int(matching.rows_b[m])
+        t = int(matching.titles[m])
+        title = layout_a.titles[t]
+        competitor = title.competitors[row_a - index_a.offsets[t]]
+        row = {"title": title.title, "class": title.class_name, "category": title.category, "kind": title.kind,
+               "car": competitor.car, "team": competitor.team, "drivers": competitor.drivers, "runs": str(n)}
+        a_values = _side_means(paired.a, row_a, n, scale)
+        b_values = _side_means(paired.b, row_b, n, scale)
+        for v, metric in enumerate(("p_title", "p_top3", "mean_points", "p_invitation")):
+            unit = scale if metric == "mean_points" else 1
+            total, total_sq = int(paired.diff_sum[m, v]), int(paired.diff_sumsq[m, v])
+            delta = total / n / unit
+            se = (math.sqrt(max((n * total_sq - total * total) / (n * (n - 1)), 0.0) / n) / unit
+                  if n > 1 else float("nan"))
+            row[f"a_{metric}"], row[f"b_{metric}"] = _fmt(a_values[v]), _fmt(b_values[v])
+            row[f"delta_{metric}"], row[f"se_delta_{metric}"] = _fmt(delta), _fmt(se)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PAIRED_COLUMNS, dtype=str)
+
+
+def _side_means(agg: Aggregate, row: int, n: int, scale: int) -> tuple[float, float, float, float]:
+    counts = agg.position_counts[row]
+    return (int(counts[0]) / n, int(counts[:3].sum()) / n, int(agg.points_sum[row]) / n / scale,
+            int(agg.invited_seasons[row]) / n)
