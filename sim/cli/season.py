@@ -1,0 +1,57 @@
+"""`sim season SCENARIO --seed N [--index I] [--out DIR]`: one simulated championship season."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from sim.errors import InputError
+from sim.io import write_csv_atomic
+
+
+def write_season(outcome, out_dir: Path) -> list[Path]:
+    """results.csv, standings.csv (final), standings_by_race.csv, awards.csv, events.csv; atomic each."""
+    from sim.results import write_results
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(out_dir, None, "the output path exists and is not a folder")
+    paths = [out_dir / name for name in ("results.csv", "standings.csv", "standings_by_race.csv",
+                                          "awards.csv", "events.csv")]
+    write_results(outcome.results, paths[0])
+    for frame, path in zip((outcome.standings, outcome.standings_by_race, outcome.awards, outcome.events), paths[1:]):
+        write_csv_atomic(frame, path)
+    return paths
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("season")
+    def season(
+        scenario: str = typer.Argument(..., help="Scenario file, or a name under scenarios/ (e.g. default)."),
+        seed: int = typer.Option(..., "--seed", help="Root seed of the study."),
+        index: int = typer.Option(0, "--index", min=0, help="Season index: replays season I of a Monte Carlo run."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Folder for results/standings/awards/events CSVs."),
+        quiet: bool = typer.Option(False, "--quiet", help="Do not print the season summary."),
+    ) -> None:
+        """Simulate one season: every race, standings after each race, champions, Le Mans invitations."""
+        from sim.season import simulate_season
+
+        if seed < 0:
+            raise InputError(None, "--seed", f"must be a whole number >= 0, got {seed}")
+        outcome = simulate_season(scenario, seed, index)
+        if out is not None:
+            write_season(outcome, out)
+        if not quiet:
+            from sim.report.console import make_console
+
+            console = make_console()
+            header = (f"[bold]{outcome.scenario}[/bold]: season {index} of seed {seed}, "
+                      f"{outcome.results['race'].nunique()} races, {outcome.results['car'].nunique()} cars")
+            from sim.report.console import print_season
+
+            print_season(console, outcome, header)
+            if out is not None:
+                console.print(f"wrote results.csv, standings.csv, standings_by_race.csv, awards.csv, events.csv to {out}")

@@ -1,0 +1,176 @@
+"""One championship season of a scenario: every race through the race model, then the rules.
+
+Season i draws race j from `sim.seeds.race_rng(seed, i, j)`, so a season replays alone and two
+scenarios share common random numbers. `ScenarioKernel` is the same season, many at a time, for
+the Monte Carlo engine: one results table per chunk of seasons, one rules-engine pass over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from sim.race import log_to_frame, outcomes_to_results, run_race
+from sim.rules import award_invitations, compute_standings
+from sim.scenario import CompiledScenario, compile_scenario, resolve_scenario
+from sim.seeds import race_rng
+
+
+@dataclass
+class SeasonOutcome:
+    """Everything one season produced: results, standings after every race, awards, event log."""
+
+    scenario: str
+    seed: int
+    index: int
+    results: pd.DataFrame
+    standings: pd.DataFrame
+    standings_by_race: pd.DataFrame
+    awards: pd.DataFrame
+    events: pd.DataFrame
+
+    @property
+    def invitations(self) -> pd.DataFrame:
+        if "status" not in self.awards.columns:
+            return self.awards
+        return self.awards[self.awards["status"] == "awarded"]
+
+
+def load_compiled(scenario) -> CompiledScenario:
+    """A CompiledScenario from a path, a scenario name under scenarios/, or one already compiled."""
+    if isinstance(scenario, CompiledScenario):
+        return scenario
+    if isinstance(scenario, (str, Path)):
+        return compile_scenario(resolve_scenario(scenario))
+    return compile_scenario(scenario)
+
+
+def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequence[int],
+                     with_log: bool = False) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Results table of these seasons (with a `season` column), built once for the whole batch."""
+    races, outcomes, seasons, logs = [], [], [], []
+    for season in season_indices:
+        for race in compiled.races:
+            outcome = run_race(race, race_rng(seed, season, race.index))
+            races.append(race)
+            outcomes.append(outcome)
+            seasons.append(int(season))
+            if with_log:
+                log = log_to_frame(race, outcome)
+                log.insert(0, "season", int(season))
+                logs.append(log)
+    return outcomes_to_results(races, outcomes, season=seasons), logs
+
+
+def apply_rules(results: pd.DataFrame, compiled: CompiledScenario,
+                include_not_awarded: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Final standings and Le Mans awards of every season in `results`."""
+    standings = compute_standings(results, compiled.rulebook)
+    awards = award_invitations(standings, results, compiled.rulebook, include_not_awarded=include_not_awarded)
+    return standings, awards
+
+
+def standings_after_each_race(results: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame:
+    """Standings after every race of one season, stacked with a leading `after` column."""
+    frames = []
+    for race in compiled.races:
+        after = compute_standings(results, compiled.rulebook, after=race.race_id)
+        after.insert(0, "after", race.race_id)
+        frames.append(after)
+    return pd.concat(frames, ignore_index=True)
+
+
+def simulate_season(scenario, seed: int, index: int = 0) -> SeasonOutcome:
+    """One season (index `index` of the studies run with `seed`): results, standings, awards, log."""
+    compiled = load_compiled(scenario)
+    results, logs = simulate_results(compiled, seed, [index], with_log=True)
+    results = results.drop(columns="season")
+    standings, awards = apply_rules(results, compiled, include_not_awarded=True)
+    events = pd.concat(logs, ignore_index=True).drop(columns="season") if logs else pd.DataFrame()
+    return SeasonOutcome(scenario=compiled.name, seed=seed, index=index, results=results,
+                         standings=standings, standings_by_race=standings_after_each_race(results, compiled),
+                         awards=awards, events=events)
+
+
+class ScenarioKernel:
+    """The Monte Carlo season kernel of a scenario (see `sim.montecarlo.kernel.SeasonKernel`).
+
+    Built once per study; workers unpickle it and run chunks of seasons. Each chunk is one
+    results table and one pass of the rules engine, however many seasons it holds.
+    """
+
+    def __init__(self, scenario, scenario_path: Path | None = None):
+        self.compiled = load_compiled(scenario)
+        if scenario_path is None and isinstance(scenario, (str, Path)):
+            scenario_path = resolve_scenario(scenario)
+        self.scenario_path = Path(scenario_path) if scenario_path else None
+        self._layout = None
+
+    def layout(self):
+        if self._layout is None:
+            self._layout = study_layout(self.compiled)
+        return self._layout
+
+    def run_chunk(self, seed: int, season_indices: range):
+        from sim.montecarlo.kernel import ChunkTables
+
+        results, _ = simulate_results(self.compiled, seed, season_indices)
+        standings, awards = apply_rules(results, self.compiled)
+        return ChunkTables(standings=standings, awards=awards)
+
+    def config_files(self) -> list[Path]:
+        from sim.config.loader import CONFIGS, resolve_named
+
+        scenario = self.compiled.scenario
+        files = [self.scenario_path] if self.scenario_path else []
+        files.append(resolve_named(scenario.series, "series", "series"))
+        files.append(resolve_named(scenario.entries, "entries", "entry list"))
+        if self.compiled.rulebook.sporting:
+            files.append(CONFIGS / "sporting" / f"{self.compiled.rulebook.sporting}.yaml")
+        files.append(Path(scenario.options.get("race_model", CONFIGS / "race-model.yaml")))
+        files.append(Path(scenario.options.get("venues", CONFIGS / "venues.yaml")))
+        return [Path(f) for f in files]
+
+    def identity(self) -> str:
+        return ""
+
+
+def study_layout(compiled: CompiledScenario):
+    """Titles, competitors (every entry of the scenario), races and award rules of a study.
+
+    The competitors are read off the rules engine itself: one synthetic season in which every
+    entry starts every race, so the names match the standings rows of the real seasons exactly.
+    """
+    from sim.montecarlo.kernel import CompetitorKey, StudyLayout, TitleLayout
+    from sim.rules.points import points_table
+
+    rows = []
+    for race in compiled.races:
+        position_in_class: dict[str, int] = {}
+        for entry in race.entries:
+            position_in_class[entry.class_name] = position_in_class.get(entry.class_name, 0) + 1
+            rows.append({
+                "race": race.race_id, "round": race.round, "car": entry.car, "team": entry.team,
+                "class": entry.class_name, "category": entry.category, "drivers": ";".join(entry.drivers),
+                "ratings": ";".join(entry.ratings), "entry": entry.entry,
+                "class_position": position_in_class[entry.class_name], "status": "classified",
+                "laps": 100, "time_s": race.hours * 3600.0, "pole": 0, "hours": race.hours})
+    standings = compute_standings(pd.DataFrame(rows), compiled.rulebook)
+    table, pole = points_table(compiled.rulebook)
+    # The most one competitor can score in a race: the best scale's win plus its pole point.
+    best = float((table.max(axis=1) + pole).max())
+    max_race_points = tuple(best for _ in compiled.races)
+    titles = []
+    for title, group in standings.groupby("title", sort=False):
+        first = group.iloc[0]
+        competitors = tuple(CompetitorKey(str(r.get("class", first["class"])), str(r["category"]), str(r["kind"]),
+                                          str(r["car"]), str(r["team"]), str(r["drivers"]))
+                            for r in group.to_dict("records"))
+        titles.append(TitleLayout(str(title), str(first["class"]), str(first["category"]), str(first["kind"]),
+                                  competitors, max_race_points))
+    award_rules = tuple(rule.id for rule in compiled.rulebook.awards.rules)
+    return StudyLayout(titles=tuple(titles), race_ids=tuple(r.race_id for r in compiled.races),
+                       rounds=tuple(r.round for r in compiled.races), award_rules=award_rules)
