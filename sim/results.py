@@ -18,18 +18,25 @@ ENTRY_KINDS = ("season", "additional")
 RATINGS = ("Platinum", "Gold", "Silver", "Bronze")
 
 TEXT_COLUMNS = ("race", "car", "team", "class", "category", "drivers", "ratings", "entry", "status")
+# Optional text columns: `championship` marks rows of another series in a joint classification
+# (empty = the rulebook's own series); `drive_time_s` holds one number per driver, `;`-separated.
+OPTIONAL_TEXT_COLUMNS = ("championship", "drive_time_s", "car_model")
 REQUIRED_COLUMNS = (
     "race", "round", "car", "team", "class", "category", "drivers", "ratings", "entry",
     "class_position", "status", "laps", "time_s", "pole",
 )
-# Columns that must hold a value in every row; the others may be empty.
-NON_EMPTY_COLUMNS = ("race", "round", "car", "class", "class_position", "status")
+# Columns that must hold a value in every row; the others may be empty. A `dns` car took no start,
+# so its `class_position` may be empty: it is then placed behind every starter of its class.
+NON_EMPTY_COLUMNS = ("race", "round", "car", "class", "status")
 OPTIONAL_COLUMNS = (
     "category_position", "overall_position", "pit_stops", "fuel_used_l", "energy_mj",
     "fastest_lap_s", "drive_time_s", "season", "hours", "distance_km", "car_model",
+    "championship", "green_laps",
 )
-INT_COLUMNS = ("round", "class_position", "laps", "pole", "category_position", "overall_position", "pit_stops", "season")
-FLOAT_COLUMNS = ("time_s", "fuel_used_l", "energy_mj", "fastest_lap_s", "hours", "distance_km")
+INT_COLUMNS = ("round", "class_position", "laps", "pole", "category_position", "overall_position", "pit_stops",
+               "season")
+# `green_laps` (green-flag laps of the race, for the shortened-race rule) is a float so that empty = unknown.
+FLOAT_COLUMNS = ("time_s", "fuel_used_l", "energy_mj", "fastest_lap_s", "hours", "distance_km", "green_laps")
 
 
 def empty_results() -> pd.DataFrame:
@@ -85,7 +92,7 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
     def row_of(index) -> str:
         return f"row {int(index) + 2}"  # header is line 1 of a CSV
 
-    for column in TEXT_COLUMNS:
+    for column in TEXT_COLUMNS + tuple(c for c in OPTIONAL_TEXT_COLUMNS if c in frame.columns):
         frame[column] = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
     for column in NON_EMPTY_COLUMNS:
         blank = frame[column].map(lambda v: v is None or str(v).strip() == "" or (isinstance(v, float) and pd.isna(v)))
@@ -107,10 +114,13 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
     bad = ~frame["pole"].isin([0, 1])
     if bad.any():
         raise InputError(source, f"{row_of(bad.idxmax())}, column pole", "must be 0 or 1")
-    for column in ("round", "class_position"):
-        bad = frame[column] < 1
-        if bad.any():
-            raise InputError(source, f"{row_of(bad.idxmax())}, column {column}", "must be a positive integer")
+    bad = frame["round"] < 1
+    if bad.any():
+        raise InputError(source, f"{row_of(bad.idxmax())}, column round", "must be a positive integer")
+    bad = (frame["class_position"] < 1) & (frame["status"] != "dns")
+    if bad.any():
+        raise InputError(source, f"{row_of(bad.idxmax())}, column class_position",
+                         "must be a positive integer (empty only for a dns car)")
     bad = frame["laps"] < 0
     if bad.any():
         raise InputError(source, f"{row_of(bad.idxmax())}, column laps", "must not be negative")
@@ -129,7 +139,19 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
     if (rounds > 1).any():
         race = rounds[rounds > 1].index[0]
         raise InputError(source, "column round", f"race {race} has more than one round number")
-    return frame.reset_index(drop=True)
+    return _place_non_starters(frame, keys[:-1]).reset_index(drop=True)
+
+
+def _place_non_starters(frame: pd.DataFrame, race_keys: list[str]) -> pd.DataFrame:
+    """Give `dns` rows without a class position one behind every other car of their class."""
+    missing = frame["class_position"] < 1
+    if not missing.any():
+        return frame
+    groups = race_keys + ["class"]
+    last = frame.groupby(groups)["class_position"].transform("max")
+    behind = frame[missing].groupby(groups).cumcount() + 1
+    frame.loc[missing, "class_position"] = last[missing] + behind
+    return frame
 
 
 def _to_int(series: pd.Series, column: str, source, row_of, allow_empty: bool) -> pd.Series:

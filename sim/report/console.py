@@ -47,9 +47,11 @@ def champions(standings: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for title, table in standings.groupby("title", sort=False):
         leader = table.iloc[0]
-        second = table.iloc[1] if len(table) > 1 else None
-        margin = float(leader["points"] - second["points"]) if second is not None else float("nan")
+        # Co-drivers of the champion car share the drivers' title: the margin is to the next rival.
         same_car = table[(table["points"] == leader["points"]) & (table["car"] == leader["car"])]
+        rivals = table.drop(index=same_car.index)
+        second = rivals.iloc[0] if len(rivals) else None
+        margin = float(leader["points"] - second["points"]) if second is not None else float("nan")
         who = leader["team"] if leader["kind"] == "teams" else ", ".join(same_car["drivers"])
         note = ""
         if second is not None and margin == 0:
