@@ -1,0 +1,226 @@
+"""Race points: every car's scoring position and points in every race, per classification scope.
+
+A scope is what a title is scored over: a class (class position), a sub-category (position
+among the cars of that category) or a joint classification across championships. Vectorised over
+all seasons, races and scopes at once (the Monte Carlo hot path): no Python loop per season or race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.config.series import SEGMENT_SEPARATOR, SeriesRulebook, Title
+from sim.errors import InputError
+
+SEASON = "season"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows one or more titles are scored over."""
+
+    label: str
+    class_name: str
+    category: str
+    championships: tuple[str, ...]
+    scale: str | None
+
+
+def scope_of(title: Title) -> Scope:
+    return Scope(title.label, title.class_name, title.category, tuple(title.championships), title.scale)
+
+
+def race_order(results: pd.DataFrame) -> list[str]:
+    """Race ids in calendar order: by round, then by first appearance in the table."""
+    first = results.drop_duplicates("race")[["race", "round"]].reset_index(drop=True)
+    first["appearance"] = np.arange(len(first))
+    return first.sort_values(["round", "appearance"], kind="stable")["race"].tolist()
+
+
+def check_results(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<results>") -> None:
+    """Rulebook-level checks of a (schema-valid) results table: known classes and categories."""
+    home = _home_rows(results, rulebook)
+    combos = results.loc[home, ["class", "category"]].drop_duplicates()
+    for car_class, category in zip(combos["class"], combos["category"]):
+        rule = rulebook.classes.get(car_class)
+        if rule is not None and (category == "" or category in rule.categories):
+            continue
+        index = (home & (results["class"] == car_class) & (results["category"] == category)).idxmax()
+        if rule is None:
+            raise InputError(source, f"row {_row(results, index)}, column class",
+                             f"unknown class '{car_class}' (series {rulebook.name} has: {', '.join(rulebook.classes)})")
+        raise InputError(source, f"row {_row(results, index)}, column category",
+                         f"unknown category '{category}' for class {car_class} in series {rulebook.name}")
+
+
+def _row(results: pd.DataFrame, index) -> int:
+    # read_results resets the index, so index + 2 is the CSV line (the header is line 1).
+    return int(index) + 2 if isinstance(index, (int, np.integer)) else index
+
+
+def _home_rows(results: pd.DataFrame, rulebook: SeriesRulebook) -> pd.Series:
+    if "championship" not in results.columns:
+        return pd.Series(True, index=results.index)
+    championship = results["championship"].fillna("").astype(str)
+    return (championship == "") | (championship == rulebook.name)
+
+
+def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<results>") -> pd.DataFrame:
+    """Points per car, race and scope: columns `[season], scope, race, race_index, class, category, car, team,
+    drivers, entry, status, position, points, pole_points, countback` (`position` 0 = did not score;
+    `countback` is False for intermediate classifications such as `R3@6h`)."""
+    check_results(results, rulebook, source)
+    order = race_order(results)
+    frame = results.copy()
+    frame["race_index"] = frame["race"].map({race: index for index, race in enumerate(order)}).astype("int64")
+    frame["classified"] = _classified(frame, rulebook)
+    frame["factor"] = _race_factor(frame, rulebook)
+    scale_index = _scale_index(frame, rulebook, source)
+    scopes = list(dict.fromkeys(scope_of(title) for title in rulebook.titles))
+    home = _home_rows(frame, rulebook).to_numpy()
+    championship = frame["championship"].fillna("").astype(str) if "championship" in frame.columns else None
+    parts = []
+    for scope_id, scope in enumerate(scopes):
+        mask = (frame["class"] == scope.class_name).to_numpy()
+        if scope.category:
+            mask = mask & (frame["category"] == scope.category).to_numpy()
+        if scope.championships and championship is not None:
+            names = {"" if name == rulebook.name else name for name in scope.championships}
+            mask = mask & championship.replace(rulebook.name, "").isin(names).to_numpy()
+        else:
+            mask = mask & home
+        part = frame[mask]
+        part = part.assign(scope=scope_id, rank_within=bool(scope.category),
+                           scale=_override(scale_index[mask], scope, rulebook))
+        parts.append(part)
+    scored = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0].assign(scope=0, rank_within=False, scale=0)
+    scored = _positions_and_points(scored, rulebook)
+    scored["scope"] = pd.Categorical.from_codes(scored["scope"].to_numpy(), categories=[s.label for s in scopes])
+    scored["countback"] = ~scored["race"].str.contains(SEGMENT_SEPARATOR, regex=False)
+    keep = ([SEASON] if SEASON in scored.columns else []) + [
+        "scope", "race", "race_index", "round", "class", "category", "car", "team", "drivers", "entry", "status",
+        "class_position", "position", "points", "pole_points", "countback"]
+    keep += [c for c in ("drive_time_s",) if c in scored.columns]
+    return scored[keep]
+
+
+def _override(scale_index: np.ndarray, scope: Scope, rulebook: SeriesRulebook) -> np.ndarray:
+    if scope.scale is None:
+        return scale_index
+    names = [scale.name for scale in rulebook.points.scales]
+    return np.full(len(scale_index), names.index(scope.scale), dtype=np.int64)
+
+
+def _classified(frame: pd.DataFrame, rulebook: SeriesRulebook) -> pd.Series:
+    """Classified cars: status `classified`, or `dnf` far enough when the rulebook classifies retired cars."""
+    rule = rulebook.classification
+    classified = frame["status"] == "classified"
+    if rule.retired_cars_classified and rule.min_distance_fraction is not None:
+        race_keys = ([SEASON] if SEASON in frame.columns else []) + ["race", "class"]
+        winner_laps = frame.groupby(race_keys, sort=False)["laps"].transform("max")
+        far_enough = frame["laps"] >= rule.min_distance_fraction * winner_laps
+        classified |= (frame["status"] == "dnf") & far_enough & (frame["laps"] > 0)
+    return classified
+
+
+def _race_factor(frame: pd.DataFrame, rulebook: SeriesRulebook) -> np.ndarray:
+    """Points multiplier per row from the shortened-race rule (1 when the results cannot tell)."""
+    rule = rulebook.shortened_races
+    factor = np.ones(len(frame))
+    if not rule.bands and not rule.min_green_laps:
+        return factor
+    race_keys = ([SEASON] if SEASON in frame.columns else []) + ["race"]
+    if rule.bands and "hours" in frame.columns:
+        laps_max = frame.groupby(race_keys, sort=False)["laps"].transform("max")
+        leader_time = frame["time_s"].where(frame["laps"] == laps_max)
+        leader_time = leader_time.groupby([frame[k] for k in race_keys], sort=False).transform("min")
+        fraction = (leader_time / (frame["hours"] * 3600.0)).to_numpy()
+        # An intermediate classification (`R3@6h`) is short by design, never a shortened race.
+        segment = frame["race"].str.contains(SEGMENT_SEPARATOR, regex=False).to_numpy(dtype=bool)
+        known = ~np.isnan(fraction) & ~segment
+        # The lowest band that holds the fraction wins (bands may be listed in any order).
+        for band in sorted(rule.bands, key=lambda b: -b.below_fraction):
+            factor = np.where(known & (fraction < band.below_fraction), band.factor, factor)
+    if rule.min_green_laps and "green_laps" in frame.columns:
+        green = frame["green_laps"].to_numpy(dtype=float)
+        factor = np.where(~np.isnan(green) & (green < rule.min_green_laps), 0.0, factor)
+    return factor
+
+
+def _scale_index(frame: pd.DataFrame, rulebook: SeriesRulebook, source: str) -> np.ndarray:
+    """Index of the points scale of each row's race: by race id, segment, race length, then default."""
+    scales = rulebook.points.scales
+    keys = ["race"] + (["hours"] if "hours" in frame.columns else [])
+    groups = frame.groupby(keys, sort=False, dropna=False)
+    codes = groups.ngroup().to_numpy()
+    firsts = groups.head(1)  # one row per group, in group order
+    hours = firsts["hours"] if "hours" in firsts.columns else pd.Series(np.nan, index=firsts.index)
+    chosen = np.array([_choose_scale(race, float(h), scales, rulebook, source)
+                       for race, h in zip(firsts["race"], hours)], dtype=np.int64)
+    return chosen[codes] if len(chosen) else np.zeros(0, dtype=np.int64)
+
+
+def _choose_scale(race: str, hours: float, scales, rulebook: SeriesRulebook, source: str) -> int:
+    segment = race.split(SEGMENT_SEPARATOR, 1)[1] if SEGMENT_SEPARATOR in race else None
+    for index, scale in enumerate(scales):
+        if race in scale.races:
+            return index
+    if segment is not None:
+        for index, scale in enumerate(scales):
+            if segment in scale.segments:
+                return index
+        raise InputError(source, f"race {race}", f"no points scale of series {rulebook.name} lists segment '{segment}'")
+    if hours == hours:  # not NaN
+        for index, scale in enumerate(scales):
+            if scale.hours is not None and not scale.segments and scale.hours.contains(float(hours)):
+                return index
+    for index, scale in enumerate(scales):
+        if scale.is_default:
+            return index
+    need = "an `hours` column (scheduled race length)" if hours != hours else f"a scale for {hours} h races"
+    raise InputError(source, f"race {race}", f"series {rulebook.name} chooses points scales by race; "
+                                             f"no scale fits this race (needs {need})")
+
+
+def points_table(rulebook: SeriesRulebook) -> tuple[np.ndarray, np.ndarray]:
+    """(points[scale, position], pole[scale]): column 0 = no score, the last column = beyond the list."""
+    scales = rulebook.points.scales
+    width = max(len(scale.points) for scale in scales) + 2
+    table = np.zeros((len(scales), width))
+    for index, scale in enumerate(scales):
+        table[index, 1:len(scale.points) + 1] = scale.points
+        table[index, len(scale.points) + 1:] = scale.beyond
+    return table, np.array([scale.pole for scale in scales])
+
+
+def _positions_and_points(scored: pd.DataFrame, rulebook: SeriesRulebook) -> pd.DataFrame:
+    """Scoring position (cars that cannot score are skipped: those behind move up) and points."""
+    scoring = rulebook.scoring
+    group_keys = ([SEASON] if SEASON in scored.columns else []) + ["scope", "race_index"]
+    scored = scored.sort_values(group_keys + ["class_position"], kind="stable").reset_index(drop=True)
+    additional = (scored["entry"] == "additional").to_numpy()
+    entrant_scores = ~additional if scoring.additional_entries != "score" else np.ones(len(scored), bool)
+    eligible = scored["classified"].to_numpy() & entrant_scores
+    # A car that holds its place without scoring (additional entry under `hold_position`) is not skipped.
+    holds = additional & (scoring.additional_entries == "hold_position") & scored["classified"].to_numpy()
+    skipped = ~eligible & ~holds
+    groups = scored.groupby(group_keys, sort=False)
+    skipped_ahead = pd.Series(skipped, index=scored.index).groupby([scored[k] for k in group_keys], sort=False).cumsum() - skipped
+    place = np.where(scored["rank_within"].to_numpy(), groups.cumcount().to_numpy() + 1, scored["class_position"].to_numpy())
+    position = np.where(eligible, place - skipped_ahead.to_numpy(), 0)
+    table, pole = points_table(rulebook)
+    scale = scored["scale"].to_numpy()
+    column = np.minimum(position, table.shape[1] - 1)
+    # Positions past the list take the `beyond` value (the last column); 0 stays 0.
+    column = np.where(position > table.shape[1] - 2, table.shape[1] - 1, column)
+    base = table[scale, column] * scored["factor"].to_numpy()
+    may_take_pole = eligible if scoring.pole_requires_classification else entrant_scores
+    pole_ok = may_take_pole & (~scored["rank_within"].to_numpy() | scoring.pole_in_categories)
+    pole_points = np.where(pole_ok & (scored["pole"].to_numpy() == 1), pole[scale], 0.0)
+    scored["position"] = position.astype(np.int64)
+    scored["pole_points"] = pole_points
+    scored["points"] = base + pole_points
+    return scored
