@@ -119,12 +119,3 @@ def test_parquet_in_and_out(tmp_path):
     code, _, err = run_cli("standings", str(source), "--series", "asian-lms", "--out", str(out))
     assert code == 0, err
     assert pd.read_parquet(out).loc[0, ["title", "car", "points"]].tolist() == ["LMP2 teams", "25", 44]
-
-
-def test_sim_run_prints_the_2023_asian_lms_standings_and_invitations():
-    code, out, err = run_cli("run")
-    assert code == 0, err
-    assert "LMP2 teams champion: DKR Engineering (car 3), 76 points" in out
-    assert "LMP3 teams champion: Graff Racing (car 8), 73 points" in out
-    assert "GT teams champion: Walkenhorst Motorsport (car 34), 81 points" in out
-    assert "Le Mans 24 Hours invitations" in out
