@@ -1,0 +1,104 @@
+"""Race-conduct rules (`configs/sporting/<name>.yaml`): drive times, pit rules, neutralisation
+procedures, penalties, qualifying and the end-of-race classification, per series.
+
+A rulebook (`configs/series/<name>.yaml`) names its sporting file in its `sporting` field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.config.loader import StrictModel, load_model, resolve_named
+from sim.config.race_model import PROCEDURES, RATINGS
+
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class DriveTimeRule(StrictModel):
+    """Each driver whose rating is in `ratings` (every driver when empty) must drive between min and max."""
+
+    ratings: list[str] = Field(default_factory=list)
+    crew_size: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="Only crews of this size.")
+    race_hours: Annotated[float, Field(gt=0)] | None = Field(None, description="Only races of this length.")
+    min_minutes: NonNegative = 0.0
+    max_minutes: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "DriveTimeRule":
+        unknown = [r for r in self.ratings if r not in RATINGS]
+        if unknown:
+            raise ValueError(f"unknown rating '{unknown[0]}' (expected {', '.join(RATINGS)})")
+        if self.max_minutes is not None and self.max_minutes < self.min_minutes:
+            raise ValueError("max_minutes is below min_minutes")
+        return self
+
+    def applies(self, crew_size: int, hours: float) -> bool:
+        return ((self.crew_size is None or self.crew_size == crew_size)
+                and (self.race_hours is None or abs(self.race_hours - hours) < 1e-9))
+
+
+class DriveTimePenalty(StrictModel):
+    """What a car gets for breaking a drive-time rule."""
+
+    kind: Literal["time", "laps", "not_classified", "dsq"]
+    seconds: NonNegative = 0.0
+    laps: Annotated[int, Field(ge=0)] = 0
+
+
+class PitRules(StrictModel):
+    refuel_tyres_overlap: bool = Field(description="Tyres may be changed while refuelling.")
+    min_refuel_s: NonNegative = Field(0.0, description="Minimum refuelling time (GTWC: 37 s).")
+    closed_under: list[str] = Field(default_factory=list, description="Procedures that close the pit entry.")
+    sc_closed_laps: Annotated[int, Field(ge=0)] = Field(
+        0, description="No normal stop in the first N laps behind the Safety Car.")
+
+    @model_validator(mode="after")
+    def _known(self) -> "PitRules":
+        unknown = [p for p in self.closed_under if p not in PROCEDURES]
+        if unknown:
+            raise ValueError(f"unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+        return self
+
+
+class Qualifying(StrictModel):
+    driver: Literal["lowest_rating", "fastest"] = Field(
+        "fastest", description="Who sets the grid time: the lowest-rated driver of the crew, or the fastest.")
+    laps: Annotated[int, Field(ge=2)] = 6
+
+
+class RaceEnd(StrictModel):
+    chequered_flag_required: bool = Field(description="A car must take the flag to be classified.")
+    min_distance_fraction: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="Classified only when covering this share of the class winner's laps.")
+
+
+class Sporting(StrictModel):
+    name: str = Field(min_length=1)
+    source: str = ""
+    neutralisations: list[str] = Field(min_length=1, description="Procedures race control uses.")
+    red_flag: bool = Field(True, description="Race control may stop the race (clock keeps running).")
+    pit: PitRules
+    drive_time: dict[str, list[DriveTimeRule]] = Field(default_factory=dict, description="Rules per class.")
+    drive_time_penalty: DriveTimePenalty
+    drive_time_minimums_after_red_flag: Literal["scaled", "waived"] = Field(
+        "waived", description="After a red flag the minimum drive times shrink in proportion to the time "
+                              "lost, or are not enforced.")
+    qualifying: Qualifying = Field(default_factory=Qualifying)
+    race_end: RaceEnd
+
+    @model_validator(mode="after")
+    def _known(self) -> "Sporting":
+        unknown = [p for p in self.neutralisations if p not in PROCEDURES]
+        if unknown:
+            raise ValueError(f"neutralisations: unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+        return self
+
+    def drive_rules(self, class_name: str, crew_size: int, hours: float) -> list[DriveTimeRule]:
+        return [rule for rule in self.drive_time.get(class_name, []) if rule.applies(crew_size, hours)]
+
+
+def load_sporting(name_or_path: str | Path) -> Sporting:
+    return load_model(Sporting, resolve_named(name_or_path, "sporting", "sporting rules"))

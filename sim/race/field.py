@@ -1,0 +1,177 @@
+"""The numeric view of one race's field: per-car pace, pit, fuel, hazard and drive-time arrays.
+
+Built once per CompiledRace (venue x entries x race model x sporting rules) and reused by every
+simulated run of that race; plain Python lists where the hot path indexes single cars (faster than
+numpy scalars), numpy arrays where whole-field draws are scaled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class RaceField:
+    n: int
+    # identity (for results)
+    cars: tuple[str, ...]
+    teams: tuple[str, ...]
+    classes: tuple[str, ...]
+    categories: tuple[str, ...]
+    drivers: tuple[tuple[str, ...], ...]
+    ratings: tuple[tuple[str, ...], ...]
+    entry_kinds: tuple[str, ...]
+    car_models: tuple[str, ...]
+    class_order: tuple[str, ...]          # fastest class first (grid order)
+    class_idx: tuple[int, ...]            # index into class_order
+    # pace (seconds)
+    base_lap: tuple[float, ...]           # class reference x BoP + team offset, dry
+    driver_pace: tuple[tuple[float, ...], ...]
+    driver_pace_matrix: np.ndarray        # (n, 4) the same, +inf past the crew (for argmin)
+    traffic_s: tuple[float, ...]
+    noise_sd: np.ndarray                  # lap-to-lap sd per car
+    form_sd: np.ndarray                   # per-race car pace spread (sd)
+    driver_form_sd: np.ndarray            # (n, 4) per-race driver pace spread (sd), 0 past the crew
+    qualifying_gain_s: np.ndarray
+    qualifying_sd: np.ndarray
+    qualifying_driver: tuple[int, ...]
+    # pit and fuel
+    pit_lane_loss_s: float
+    fuel_per_lap: tuple[float, ...]
+    fuel_capacity: tuple[float, ...]
+    neutral_fuel_factor: tuple[float, ...]
+    refuel_rate: tuple[float, ...]
+    reserve_laps: tuple[int, ...]
+    tyre_change_s: tuple[float, ...]
+    tyre_stints: tuple[int, ...]
+    driver_change_s: tuple[float, ...]
+    pit_sigma: tuple[float, ...]
+    # hazards (per second)
+    incident_hazard: tuple[tuple[float, ...], ...]   # per car, per driver; dry
+    max_incident_hazard: float                        # sum over cars of their highest driver hazard
+    failure_rate: np.ndarray
+    repair_probability: tuple[float, ...]
+    repair_median_s: tuple[float, ...]
+    repair_sigma: tuple[float, ...]
+    # drive-time rules (seconds; inf when no maximum)
+    min_drive_s: tuple[tuple[float, ...], ...]
+    max_drive_s: tuple[tuple[float, ...], ...]
+    min_drivers: tuple[tuple[int, ...], ...]     # drivers with a minimum, per car
+    has_drive_rules: tuple[bool, ...]
+    # race
+    race_seconds: float
+    max_laps: int                          # columns of the lap-noise matrix
+
+
+def _traffic(class_names: list[str], ref: dict[str, float], counts: dict[str, int],
+             pass_loss: float, passed_loss: float) -> tuple[dict[str, float], dict[str, float]]:
+    """Time lost per lap to multi-class traffic, and passes made + suffered per lap, per class."""
+    loss, passes = {}, {}
+    for name in class_names:
+        lap = ref[name]
+        made = sum(counts.get(other, 0) * (1 - lap / ref[other]) for other in ref if ref[other] > lap)
+        suffered = sum(counts.get(other, 0) * (lap / ref[other] - 1) for other in ref if ref[other] < lap)
+        loss[name] = pass_loss * made + passed_loss * suffered
+        passes[name] = made + suffered
+    return loss, passes
+
+
+def build_field(race) -> RaceField:
+    """Derive the field arrays of a CompiledRace (see sim.scenario.CompiledRace)."""
+    model, sporting, venue = race.model, race.sporting, race.venue
+    entries = race.entries
+    n = len(entries)
+    class_names = sorted({e.class_name for e in entries}, key=lambda name: venue.reference_lap_s[name])
+    counts = {name: sum(e.class_name == name for e in entries) for name in class_names}
+    ref = {name: venue.reference_lap_s[name] for name in class_names}
+    traffic = model.traffic
+    loss, passes = _traffic(class_names, ref, counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    # The venue reference laps already hold the traffic of the field they were measured in.
+    reference_counts = {name: traffic.reference_field.get(name, 0) for name in class_names}
+    base_loss, _ = _traffic(class_names, ref, reference_counts, traffic.pass_loss_s, traffic.passed_loss_s)
+
+    race_seconds = race.hours * 3600.0
+    fastest_ref = min(ref.values())
+    # no car averages faster than 90% of its class reference over a stint (pace spreads are ~1-3%)
+    max_laps = int(math.ceil(race_seconds / (0.9 * fastest_ref))) + 8
+
+    base_lap, driver_pace, traffic_s, noise_sd, form_sd = [], [], [], [], []
+    driver_form_sd = np.zeros((n, 4))
+    q_gain, q_sd, q_driver = [], [], []
+    fuel_per_lap, capacity, neutral, refuel_rate, reserve = [], [], [], [], []
+    tyre_s, tyre_stints, dc_s, pit_sigma = [], [], [], []
+    hazard, failure, repair_p, repair_med, repair_sig = [], [], [], [], []
+    min_drive, max_drive = [], []
+    max_hazard = 0.0
+    for index, entry in enumerate(entries):
+        cls = model.classes[entry.class_name]
+        car = model.car_models[entry.car_model]
+        lap = ref[entry.class_name]
+        bop = race.bop.get(entry.car_model, car.bop_pace_pct)
+        base_lap.append(lap * (1 + bop / 100) + entry.pace_offset_s)
+        offsets = tuple(lap * cls.rating_pace_pct[r] / 100 + extra
+                        for r, extra in zip(entry.ratings, entry.driver_offsets_s))
+        driver_pace.append(offsets)
+        traffic_s.append(loss[entry.class_name] - base_loss[entry.class_name])
+        noise_sd.append(lap * cls.lap_noise_pct / 100)
+        form_sd.append(lap * cls.team_spread_pct / 100)
+        for i, rating in enumerate(entry.ratings):
+            driver_form_sd[index, i] = lap * cls.rating_spread_pct[rating] / 100
+        q_gain.append(lap * cls.qualifying_gain_pct / 100)
+        q_sd.append(lap * cls.qualifying_noise_pct / 100)
+        if sporting.qualifying.driver == "lowest_rating":
+            order = ("Platinum", "Gold", "Silver", "Bronze")
+            q_driver.append(max(range(len(entry.ratings)), key=lambda i: (order.index(entry.ratings[i]), -i)))
+        else:
+            q_driver.append(min(range(len(offsets)), key=lambda i: (offsets[i], i)))
+        fuel_per_lap.append(venue.lap_km * cls.fuel_per_km_l * car.fuel_factor)
+        capacity.append(car.fuel_capacity_l or cls.fuel_capacity_l)
+        neutral.append(cls.neutral_fuel_factor)
+        refuel_rate.append(cls.refuel_rate_l_s)
+        reserve.append(cls.reserve_laps)
+        tyre_s.append(cls.tyre_change_s)
+        tyre_stints.append(cls.tyre_stints)
+        dc_s.append(cls.driver_change_s)
+        pit_sigma.append(cls.pit_time_sigma)
+        traffic_factor = 1 + traffic.incident_per_pass * passes[entry.class_name]
+        per_driver = tuple(cls.incident_per_hour * cls.rating_incident_factor[r] * venue.incident_factor
+                           * traffic_factor / 3600 for r in entry.ratings)
+        hazard.append(per_driver)
+        max_hazard += max(per_driver)
+        failure.append(cls.failure_per_hour * car.reliability * entry.reliability / 3600)
+        repair_p.append(cls.repair_probability)
+        repair_med.append(cls.repair_time_s.median)
+        repair_sig.append(cls.repair_time_s.sigma)
+        rules = sporting.drive_rules(entry.class_name, len(entry.drivers), race.hours)
+        mins, maxs = [], []
+        for rating in entry.ratings:
+            applicable = [rule for rule in rules if not rule.ratings or rating in rule.ratings]
+            mins.append(60 * max((rule.min_minutes for rule in applicable), default=0.0))
+            limits = [rule.max_minutes for rule in applicable if rule.max_minutes is not None]
+            maxs.append(60 * min(limits) if limits else math.inf)
+        min_drive.append(tuple(mins))
+        max_drive.append(tuple(maxs))
+
+    return RaceField(
+        n=n, cars=tuple(e.car for e in entries), teams=tuple(e.team for e in entries),
+        classes=tuple(e.class_name for e in entries), categories=tuple(e.category for e in entries),
+        drivers=tuple(e.drivers for e in entries), ratings=tuple(e.ratings for e in entries),
+        entry_kinds=tuple(e.entry for e in entries), car_models=tuple(e.car_model for e in entries),
+        class_order=tuple(class_names), class_idx=tuple(class_names.index(e.class_name) for e in entries),
+        base_lap=tuple(base_lap), driver_pace=tuple(driver_pace),
+        driver_pace_matrix=np.array([list(p) + [math.inf] * (4 - len(p)) for p in driver_pace]), traffic_s=tuple(traffic_s),
+        noise_sd=np.array(noise_sd), form_sd=np.array(form_sd), driver_form_sd=driver_form_sd, qualifying_gain_s=np.array(q_gain),
+        qualifying_sd=np.array(q_sd), qualifying_driver=tuple(q_driver),
+        pit_lane_loss_s=venue.pit_lane_loss_s, fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
+        neutral_fuel_factor=tuple(neutral), refuel_rate=tuple(refuel_rate), reserve_laps=tuple(reserve),
+        tyre_change_s=tuple(tyre_s), tyre_stints=tuple(tyre_stints), driver_change_s=tuple(dc_s),
+        pit_sigma=tuple(pit_sigma), incident_hazard=tuple(hazard), max_incident_hazard=max_hazard,
+        failure_rate=np.array(failure), repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),
+        repair_sigma=tuple(repair_sig), min_drive_s=tuple(min_drive), max_drive_s=tuple(max_drive),
+        min_drivers=tuple(tuple(i for i, m in enumerate(mins) if m > 0) for mins in min_drive),
+        has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs)
+                              for mins, maxs in zip(min_drive, max_drive)),
+        race_seconds=race_seconds, max_laps=max_laps)

@@ -1,0 +1,717 @@
+"""One endurance race as a discrete-event simulation (simpy), events only at decision points.
+
+Each car is a chain of simpy timeouts, one per stint end (pit entry), plus a wake-up when a
+neutralisation that started after the stint was planned has delayed it. Lap times are never
+simulated one by one: a car's laps are a row of a lap-noise matrix drawn once per race, and a
+stint of n laps takes `n * pace + (cumulative noise over those laps)` seconds of *green running*.
+Race control keeps the neutralisation periods (race-wide state); a car converts green running into
+wall-clock time through them (`_green`, `_wall_at`) when its event fires. See docs/race-model.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from sim.race.outcome import RaceOutcome, classify
+
+RED = "RED"
+_EPS = 1e-6
+
+
+class _Race:
+    """State and event handlers of one running race; `run()` returns a RaceOutcome."""
+
+    def __init__(self, race, rng: np.random.Generator):
+        f = race.field
+        self.race = race
+        self.f = f
+        self.rng = rng
+        n = f.n
+        self.n = n
+        self.T = f.race_seconds
+        model, sporting = race.model, race.sporting
+        self.sporting = sporting
+        self.rc = model.race_control
+        self.inc = model.incidents
+        self.margin = model.strategy.drive_time_margin_s
+        self.pit_fraction = model.strategy.pit_under_neutralisation_fraction
+        self.overlap = sporting.pit.refuel_tyres_overlap
+        self.min_refuel_s = sporting.pit.min_refuel_s
+        self.log: list[tuple[float, int, str, str]] = []
+
+        # --- every random number of the race, drawn in batches ---------------------------------
+        self.wet = bool(rng.random() < race.wet_probability)
+        weather = model.weather
+        lap_factor = weather.wet_lap_factor if self.wet else 1.0
+        noise_factor = weather.wet_noise_factor if self.wet else 1.0
+        self.incident_factor = weather.wet_incident_factor if self.wet else 1.0
+        form = rng.standard_normal(n) * f.form_sd
+        driver_pace = f.driver_pace_matrix + rng.standard_normal((n, 4)) * f.driver_form_sd
+        q_laps = sporting.qualifying.laps
+        q_noise = np.sort(rng.standard_normal((n, q_laps)), axis=1)[:, race.qualifying_rank - 1]
+        noise = rng.standard_normal((n, f.max_laps)) * (f.noise_sd * (noise_factor * lap_factor))[:, None]
+        self.noise = noise
+        cum = np.zeros((n, f.max_laps + 1))
+        np.cumsum(noise, axis=1, out=cum[:, 1:])
+        self.cum = cum.tolist()
+        fail_gaps = rng.standard_exponential((n, 3)) / np.maximum(f.failure_rate, 1e-300)[:, None]
+        self.fail_times = np.cumsum(fail_gaps, axis=1).tolist()
+        self.fail_next = [0] * n
+        self.fail_at = [times[0] for times in self.fail_times]   # next failure of each car
+        lam = f.max_incident_hazard * self.incident_factor
+        count = int(rng.poisson(lam * self.T)) if lam > 0 else 0
+        self.candidates = np.sort(rng.random(count) * self.T).tolist()
+        self.lam = lam
+        self.upool = rng.random(96 + 4 * n).tolist()
+        self.zpool = rng.standard_normal(48 + 8 * n).tolist()
+        self.ui = 0
+        self.zi = 0
+
+        # --- per-car static pace of this race --------------------------------------------------
+        self.lap_factor = lap_factor
+        base = np.array(f.base_lap) + form
+        self.car_base = (base + np.array(f.traffic_s)).tolist()
+        self.driver_pace = driver_pace.tolist()          # entries past the crew are inf, never chosen
+        self.fastest_driver = driver_pace.argmin(axis=1).tolist()
+        quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
+                 + q_noise * f.qualifying_sd * lap_factor)
+        self.quali = quali
+        quali_list = quali.tolist()
+        class_idx = f.class_idx
+        grid = sorted(range(n), key=lambda c: (class_idx[c], quali_list[c]))
+        self.grid_slot = [0] * n
+        for slot, c in enumerate(grid):
+            self.grid_slot[c] = slot
+
+        # --- car state (Python lists: the hot path indexes single cars) -------------------------
+        self.gen = [0] * n
+        self.done = [False] * n
+        self.t_on = [0.0] * n              # wall time the current stint's green running starts (pit exit)
+        self.laps_before = [0] * n
+        self.stint_laps = [0] * n
+        self.pace = [0.0] * n
+        self.debt = [0.0] * n              # green seconds lost in this stint (spins, penalties, bunching)
+        self.driver = [0] * n
+        self.tank = list(f.fuel_capacity)
+        self.fuel_used = [0.0] * n
+        self.pit_stops = [0] * n
+        self.stints_on_tyres = [0] * n
+        self.reserve_used = [0] * n
+        self.drive = [[0.0] * len(f.drivers[c]) for c in range(n)]
+        self.stints: list[tuple[int, int, int, float]] = []   # (car, first lap index, laps, pace)
+        self.retire_t = [math.nan] * n
+        self.final_laps = [0] * n
+        self.finish_t = [math.nan] * n
+        self.pending_extra = [0.0] * n      # repair seconds to add at the next stop
+        self.missed_flag = [False] * n      # still in the garage when the flag fell
+        self.n_events = 0
+
+        # neutralisation periods: parallel lists; the last one may be running
+        self.p_start: list[float] = []
+        self.p_end: list[float] = []
+        self.p_lps: list[float] = []       # laps per second under the neutralisation (0: red flag)
+        self.p_kind: list[str] = []
+        self.p_gen = 0
+        self.any_red = False
+        self.pit_open_at = 0.0
+        self.hazard_now = [0.0] * n         # incident hazard of the driver in the car (0 once retired)
+
+        self.env = simpy.Environment()
+
+    # ---------------------------------------------------------------- random pools
+    def _u(self) -> float:
+        """Next uniform of the race's pre-drawn pool (refilled from the same Generator)."""
+        i = self.ui
+        if i >= len(self.upool):
+            self.upool.extend(self.rng.random(64).tolist())
+        self.ui = i + 1
+        return self.upool[i]
+
+    def _z(self) -> float:
+        """Next standard normal of the race's pre-drawn pool."""
+        i = self.zi
+        if i >= len(self.zpool):
+            self.zpool.extend(self.rng.standard_normal(64).tolist())
+        self.zi = i + 1
+        return self.zpool[i]
+
+    def _lognormal(self, spec) -> float:
+        """A duration drawn from a LogNormal spec (median, sigma)."""
+        return spec.median * math.exp(spec.sigma * self._z())
+
+    # ---------------------------------------------------------------- neutralisation clock
+    # A neutralisation runs every car at the same speed (laps per second `lps`), so a car whose green
+    # lap takes `lap` seconds progresses at rate min(1, lap * lps) of its green running: the slower
+    # classes lose less than the faster ones, as on track.
+    def _green(self, t0: float, t1: float, lap: float) -> float:
+        """Green-running seconds a car with green lap `lap` can do between wall times t0 <= t1.
+
+        Periods are scanned from the newest back to t0: usually none or one is involved."""
+        g = t1 - t0
+        starts, ends, lps = self.p_start, self.p_end, self.p_lps
+        i = len(starts) - 1
+        while i >= 0:
+            e = ends[i]
+            if e <= t0:
+                break
+            s = starts[i]
+            if s < t1:
+                r = lap * lps[i]
+                if r < 1.0:
+                    g -= (1.0 - r) * ((e if e < t1 else t1) - (s if s > t0 else t0))
+            i -= 1
+        return g
+
+    def _neutral_progress(self, t0: float, t1: float, lap: float) -> float:
+        """Green-equivalent running done under neutralisation between t0 and t1 (for fuel)."""
+        total = 0.0
+        for s, e, lps in zip(self.p_start, self.p_end, self.p_lps):
+            lo = s if s > t0 else t0
+            hi = e if e < t1 else t1
+            if hi > lo:
+                r = lap * lps
+                total += (r if r < 1.0 else 1.0) * (hi - lo)
+        return total
+
+    def _red_time(self, t0: float, t1: float) -> float:
+        """Wall seconds between t0 and t1 under red flag (excluded from drive times)."""
+        if not self.any_red:
+            return 0.0
+        total = 0.0
+        for s, e, kind in zip(self.p_start, self.p_end, self.p_kind):
+            if kind == RED:
+                lo = s if s > t0 else t0
+                hi = e if e < t1 else t1
+                if hi > lo:
+                    total += hi - lo
+        return total
+
+    def _wall_at(self, t0: float, g: float, lap: float) -> float:
+        """Earliest wall time by which a car with green lap `lap`, running from t0, has done g green
+        seconds (known periods only; the future is assumed green)."""
+        starts, ends, lps = self.p_start, self.p_end, self.p_lps
+        i = len(starts)
+        while i > 0 and ends[i - 1] > t0:
+            i -= 1
+        t = t0
+        for j in range(i, len(starts)):
+            s = starts[j]
+            if s > t:
+                if g <= s - t:
+                    return t + g
+                g -= s - t
+                t = s
+            r = lap * lps[j]
+            if r > 1.0:
+                r = 1.0
+            if r > 0.0:
+                span = (ends[j] - t) * r
+                if g <= span:
+                    return t + g / r
+                g -= span
+            t = ends[j]
+        return t + g
+
+    # ---------------------------------------------------------------- car progress
+    def _cum(self, c: int, k: int) -> float:
+        """Green seconds car c needs for the first k laps of its current stint."""
+        row = self.cum[c]
+        j0 = self.laps_before[c]
+        return self.pace[c] * k + row[j0 + k] - row[j0]
+
+    def _laps_done(self, c: int, now: float) -> tuple[int, float]:
+        """Laps completed in the current stint at `now`, and the fraction of the next one."""
+        t_on = self.t_on[c]
+        if now <= t_on:
+            return 0, 0.0
+        if self.p_start:
+            e = self._green(t_on, now, self.pace[c]) - self.debt[c]
+        else:
+            e = now - t_on - self.debt[c]
+        if e <= 0.0:
+            return 0, 0.0
+        row = self.cum[c]
+        j0 = self.laps_before[c]
+        p = self.pace[c]
+        base = row[j0]
+        limit = self.f.max_laps - j0 - 1
+        k = int(e / p)
+        if k > limit:
+            k = limit
+        while k > 0 and p * k + row[j0 + k] - base > e:
+            k -= 1
+        while k < limit and p * (k + 1) + row[j0 + k + 1] - base <= e:
+            k += 1
+        done = p * k + row[j0 + k] - base
+        nxt = p * (k + 1) + row[j0 + k + 1] - base if k < limit else done + p
+        return k, (e - done) / (nxt - done)
+
+    def _crossing(self, c: int, k: int) -> float:
+        """Wall time car c completes lap k of its current stint (known periods only)."""
+        row = self.cum[c]
+        j0 = self.laps_before[c]
+        pace = self.pace[c]
+        g = pace * k + row[j0 + k] - row[j0] + self.debt[c]
+        if not self.p_start:
+            return self.t_on[c] + g   # no neutralisation yet: green running is wall time
+        return self._wall_at(self.t_on[c], g, pace)
+
+    def _schedule(self, c: int, at: float) -> None:
+        """Wake car c at `at` (or at its next failure, if earlier)."""
+        fail_at = self.fail_at[c]
+        if fail_at < at:
+            at = fail_at
+        elif at >= self.T and self._flag_within_max_drive(c):
+            return   # the stint reaches the flag: the race end takes it from here
+        env = self.env
+        now = env.now
+        ev = env.timeout(at - now if at > now else 0.0, (c, self.gen[c]))
+        ev.callbacks.append(self._wake)
+        self.n_events += 1
+
+    # ---------------------------------------------------------------- car decisions
+    def _choose_driver(self, c: int, now: float, current: int, stint_s: float) -> int:
+        """Next driver: a driver short of a minimum when the rest of the race needs it, else the fastest."""
+        drive = self.drive[c]
+        if len(drive) == 1:
+            return 0
+        fastest = self.fastest_driver[c]
+        f = self.f
+        if not f.has_drive_rules[c]:
+            return fastest
+        T = self.T
+        if self.any_red:
+            # a red flag stops the drive-time clocks and shrinks the minimums (see outcome.classify)
+            remaining = T - now - self._red_time(now, T)
+            scale = (T - self._red_time(0.0, T)) / T
+        else:
+            remaining = T - now
+            scale = 1.0
+        tail = remaining + stint_s / 20   # + the lap run after time expires
+        stint = stint_s if stint_s < tail else tail
+        margin = self.margin
+        mins = f.min_drive_s[c]
+        total = worst_deficit = current_deficit = 0.0
+        worst = current
+        for i in f.min_drivers[c]:
+            deficit = mins[i] * scale + margin - drive[i]
+            if deficit > 0.0:
+                total += deficit
+                if deficit > worst_deficit:
+                    worst_deficit, worst = deficit, i
+                if i == current:
+                    current_deficit = deficit
+        # a quarter-stint buffer: neutralisations and early stops make stints shorter than planned
+        if total > 0.0 and remaining - 1.25 * stint < total:
+            return current if current_deficit > 0.0 else worst
+        maxs, pace = f.max_drive_s[c], self.driver_pace[c]
+        need = 1.25 * stint + margin
+        if drive[fastest] + need <= maxs[fastest]:
+            if current != fastest and pace[current] <= pace[fastest] and drive[current] + need <= maxs[current]:
+                return current
+            return fastest
+        allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i]]
+        if not allowed:
+            return max(range(len(drive)), key=lambda i: (maxs[i] - drive[i], -i))
+        best = min(allowed, key=lambda i: (pace[i], i))
+        if current in allowed and pace[current] <= pace[best]:
+            return current
+        return best
+
+    def _plan_stint(self, c: int, t_on: float) -> None:
+        """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
+        f = self.f
+        fpl = f.fuel_per_lap[c]
+        self.pace[c] = (self.car_base[c] + self.driver_pace[c][self.driver[c]]) * self.lap_factor
+        self.hazard_now[c] = f.incident_hazard[c][self.driver[c]]
+        self.stint_laps[c] = max(1, int(self.tank[c] / fpl) - f.reserve_laps[c])
+        self.reserve_used[c] = 0
+        self.t_on[c] = t_on
+
+    def _wake(self, ev) -> None:
+        c, gen = ev._value
+        if gen != self.gen[c] or self.done[c]:
+            return
+        now = self.env.now
+        if self.fail_at[c] <= now + _EPS:
+            self._failure(c, now)
+            return
+        t_end = self._crossing(c, self.stint_laps[c])
+        if t_end > now + _EPS:
+            t_end = self._respect_max_drive(c, now, t_end)
+            self._schedule(c, t_end)
+            return
+        self._pit_entry(c, now, self.stint_laps[c], 0.0, forced=False)
+
+    def _flag_within_max_drive(self, c: int) -> bool:
+        """True when the driver in car c can stay in until the flag without passing his maximum."""
+        d = self.driver[c]
+        left = self.f.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
+        return self.T + 2 * self.pace[c] - self.t_on[c] <= left
+
+    def _respect_max_drive(self, c: int, now: float, t_end: float) -> float:
+        """Call the driver in early when a delayed stint would take him past his maximum drive time."""
+        d = self.driver[c]
+        left = self.f.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
+        t_on = self.t_on[c]
+        if t_end - t_on <= left or self.T + self.pace[c] - t_on <= left:
+            return t_end  # within the limit, or the flag comes first
+        k, _ = self._laps_done(c, now)
+        laps = self.stint_laps[c]
+        while laps > k + 1 and self._crossing(c, laps) - t_on > left:
+            laps -= 1
+        if laps != self.stint_laps[c]:
+            self.stint_laps[c] = laps
+            self.log.append((now, c, "driver_called_in", f"{self.f.drivers[c][d]} near the maximum drive time"))
+            return self._crossing(c, laps)
+        return t_end
+
+    def _pit_closed(self, now: float) -> bool:
+        if not self.p_start or self.p_end[-1] <= now:
+            return False
+        kind = self.p_kind[-1]
+        return kind == RED or kind in self.sporting.pit.closed_under or now < self.pit_open_at
+
+    def _pit_entry(self, c: int, now: float, laps: int, extra_s: float, forced: bool) -> None:
+        f = self.f
+        if not forced and self._pit_closed(now) and self.reserve_used[c] < f.reserve_laps[c] + 1:
+            # pit entry closed: stay out a lap on the reserve
+            self.reserve_used[c] += 1
+            self.stint_laps[c] = laps + 1
+            self.log.append((now, c, "pit_closed", "stays out one more lap"))
+            self._schedule(c, self._crossing(c, laps + 1))
+            return
+        fpl = f.fuel_per_lap[c]
+        t_on = self.t_on[c]
+        d = self.driver[c]
+        if laps > 0:
+            self.stints.append((c, self.laps_before[c], laps, self.pace[c]))
+        if now > t_on:
+            self.drive[c][d] += now - t_on - self._red_time(t_on, now)
+        used = laps * fpl
+        if self.p_start:
+            pace = self.pace[c]
+            used -= (self._neutral_progress(t_on, now, pace) / pace) * fpl * (1 - f.neutral_fuel_factor[c])
+            if used < 0.0:
+                used = 0.0
+        self.fuel_used[c] += used
+        tank = self.tank[c] - used
+        self.tank[c] = tank if tank > 0.0 else 0.0
+        self.laps_before[c] += laps
+        self.debt[c] = 0.0
+
+        remaining = self.T - now
+        capacity = f.fuel_capacity[c]
+        stint_s = (capacity / fpl - f.reserve_laps[c]) * self.pace[c]
+        nxt = self._choose_driver(c, now + extra_s + self.pending_extra[c], d, stint_s)
+        est_laps = remaining / self.pace[c] + 1
+        need = min(capacity, (est_laps + f.reserve_laps[c]) * fpl)
+        add = max(0.0, need - self.tank[c])
+        refuel = max(self.min_refuel_s, add / f.refuel_rate[c]) if add > 0 else 0.0
+        self.stints_on_tyres[c] += 1
+        tyres = 0.0
+        if self.stints_on_tyres[c] >= f.tyre_stints[c]:
+            tyres = f.tyre_change_s[c]
+            self.stints_on_tyres[c] = 0
+        change = f.driver_change_s[c] if nxt != d else 0.0
+        if self.overlap:
+            stationary = max(refuel, tyres, change)
+        else:
+            stationary = max(refuel, change) + tyres
+        stationary *= math.exp(f.pit_sigma[c] * self._z())
+        extra = extra_s + self.pending_extra[c]
+        self.pending_extra[c] = 0.0
+        duration = f.pit_lane_loss_s + stationary + extra
+        self.tank[c] += add
+        self.pit_stops[c] += 1
+        self.driver[c] = nxt
+        # raw values; sim.race.log formats them only when the log is asked for
+        self.log.append((now, c, "pit_stop", (self.laps_before[c], duration, stationary, extra, add, tyres, d, nxt)))
+        self._plan_stint(c, now + duration)
+        self._schedule(c, self._crossing(c, self.stint_laps[c]))
+
+    def _retire(self, c: int, now: float, reason: str) -> None:
+        k, _ = self._laps_done(c, now)
+        k = min(k, self.stint_laps[c])
+        if k > 0:
+            self.stints.append((c, self.laps_before[c], k, self.pace[c]))
+        if now > self.t_on[c]:
+            self.drive[c][self.driver[c]] += now - self.t_on[c] - self._red_time(self.t_on[c], now)
+        self.fuel_used[c] += k * self.f.fuel_per_lap[c]
+        self.laps_before[c] += k
+        self.done[c] = True
+        self.hazard_now[c] = 0.0
+        self.gen[c] += 1
+        self.retire_t[c] = now
+        self.final_laps[c] = self.laps_before[c]
+        self.log.append((now, c, "retirement", f"{reason}, lap {self.laps_before[c]}"))
+
+    def _failure(self, c: int, now: float) -> None:
+        f = self.f
+        self.fail_next[c] += 1
+        self.fail_at[c] = self.fail_times[c][self.fail_next[c]] if self.fail_next[c] < 3 else math.inf
+        repair = f.repair_median_s[c] * math.exp(f.repair_sigma[c] * self._z())
+        if self._u() < f.repair_probability[c] and now + repair < self.T:
+            self.log.append((now, c, "failure", f"repaired in the garage, {repair:.0f} s"))
+            if now < self.t_on[c]:
+                # already in the pit lane: the stop gets longer
+                self.t_on[c] += repair
+                self.gen[c] += 1
+                self._schedule(c, self._crossing(c, self.stint_laps[c]))
+            else:
+                k, _ = self._laps_done(c, now)
+                self._pit_entry(c, now, min(k, self.stint_laps[c]), repair, forced=True)
+            return
+        self._retire(c, now, "mechanical failure")
+        if self._u() < self.rc.stoppage_neutralise_probability:
+            self._neutralise(now, f"car {f.cars[c]} stopped on track")
+
+    # ---------------------------------------------------------------- race control
+    def _incident(self, ev) -> None:
+        now = self.env.now
+        f = self.f
+        if self.p_start and self.p_kind[-1] == RED and self.p_end[-1] > now:
+            return  # the cars are parked in the pit lane
+        t_on = self.t_on
+        # hazard of each car's current driver; cars in the pit lane are safe
+        hazards = [h if t <= now else 0.0 for h, t in zip(self.hazard_now, t_on)]
+        total = sum(hazards) * self.incident_factor
+        if self._u() * self.lam >= total:
+            return
+        pick = self._u() * total / self.incident_factor
+        c = 0
+        for c, h in enumerate(hazards):
+            pick -= h
+            if pick < 0.0 and h > 0.0:
+                break
+        if hazards[c] <= 0.0:
+            return   # rounding left the pick past the last car on track
+        inc = self.inc
+        driver = f.drivers[c][self.driver[c]]
+        roll = self._u()
+        if roll < inc.retire_probability:
+            self.log.append((now, c, "incident", f"accident ({driver}), car out"))
+            self._retire(c, now, "accident")
+            neutralise_p = max(self.rc.neutralise_probability, self.rc.stoppage_neutralise_probability)
+        else:
+            if roll < inc.retire_probability + inc.damage_probability:
+                lost = self._lognormal(inc.damage_time_s)
+                self.log.append((now, c, "incident", f"contact ({driver}), damage repaired in the pits: {lost:.0f} s"))
+                self.pending_extra[c] += lost
+            else:
+                lost = self._lognormal(inc.spin_time_s)
+                self.log.append((now, c, "incident", f"off ({driver}), {lost:.0f} s lost"))
+                self.debt[c] += lost
+            if self._u() < inc.penalty_probability:
+                self.debt[c] += f.pit_lane_loss_s
+                self.log.append((now, c, "penalty", "drive-through for causing a collision"))
+            neutralise_p = self.rc.neutralise_probability
+        if self._u() < neutralise_p:
+            self._neutralise(now, f"incident car {f.cars[c]}")
+
+    def _neutralise(self, now: float, cause: str) -> None:
+        if now >= self.T:
+            return
+        if self.p_start and self.p_end[-1] > now:
+            # already neutralised: the period gets longer
+            kind = self.p_kind[-1]
+            spec = self.rc.procedures.get(kind)
+            extra = self._lognormal(spec.duration_s if spec else self.rc.red_flag.duration_s) * self.rc.extension_share
+            if now + extra > self.p_end[-1]:
+                self.p_end[-1] = now + extra
+                self._schedule_period_end()
+                self.log.append((now, -1, "neutralisation_extended", f"{kind} until {now + extra:.0f} s ({cause})"))
+            return
+        if self.sporting.red_flag and self._u() < self.rc.red_flag.probability:
+            kind, lps, duration = RED, 0.0, self._lognormal(self.rc.red_flag.duration_s)
+        else:
+            allowed = [p for p in self.sporting.neutralisations if p in self.rc.procedures]
+            weights = [self.rc.procedures[p].weight for p in allowed]
+            total = sum(weights)
+            if total <= 0.0:
+                return
+            pick = self._u() * total
+            kind = allowed[-1]
+            for name, w in zip(allowed, weights):
+                pick -= w
+                if pick < 0.0:
+                    kind = name
+                    break
+            spec = self.rc.procedures[kind]
+            lps, duration = spec.speed_kmh / 3600.0 / self.race.venue.lap_km, self._lognormal(spec.duration_s)
+        self.p_start.append(now)
+        self.p_end.append(now + duration)
+        self.p_lps.append(lps)
+        self.p_kind.append(kind)
+        self.any_red = self.any_red or kind == RED
+        self.log.append((now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))
+        self._schedule_period_end()
+        self.pit_open_at = now
+        if kind == "SC" and self.sporting.pit.sc_closed_laps > 0:
+            self.pit_open_at = now + self.sporting.pit.sc_closed_laps / lps
+            if self.pit_open_at < now + duration:
+                ev = self.env.timeout(self.pit_open_at - now)
+                ev.callbacks.append(self._pit_opens)
+                self.n_events += 1
+        elif not self._pit_closed(now):
+            self._opportunistic_stops(now)
+
+    def _schedule_period_end(self) -> None:
+        self.p_gen += 1
+        now = self.env.now
+        ev = self.env.timeout(self.p_end[-1] - now, self.p_gen)
+        ev.callbacks.append(self._period_end)
+        self.n_events += 1
+
+    def _pit_opens(self, ev) -> None:
+        now = self.env.now
+        if self.p_start and self.p_end[-1] > now:
+            self._opportunistic_stops(now)
+
+    def _opportunistic_stops(self, now: float) -> None:
+        """Cars well into their stint pit at their next crossing while the field is slow."""
+        remaining = self.T - now
+        fraction = self.pit_fraction
+        for c in range(self.n):
+            if self.done[c] or self.t_on[c] > now:
+                continue
+            # wall time overstates progress, so this cheap test never skips a car that is far enough in
+            if now - self.t_on[c] < fraction * (self.stint_laps[c] - 1) * self.pace[c] * 0.9:
+                continue
+            k, _ = self._laps_done(c, now)
+            planned = self.stint_laps[c]
+            if k + 1 >= planned or (k + 1) < self.pit_fraction * planned:
+                continue
+            if (planned - k) * self.pace[c] > remaining:
+                continue  # the fuel on board reaches the flag
+            d = self.driver[c]
+            minimum = self.f.min_drive_s[c][d]
+            if minimum > 0.0 and self.drive[c][d] + (now - self.t_on[c]) < minimum + self.margin:
+                continue  # this driver still needs the time
+            self.stint_laps[c] = k + 1
+            self.gen[c] += 1
+            self._schedule(c, self._crossing(c, k + 1))
+
+    def _period_end(self, ev) -> None:
+        if ev._value != self.p_gen:
+            return
+        now = self.env.now
+        kind = self.p_kind[-1]
+        self.log.append((now, -1, "neutralisation_end", kind))
+        spec = self.rc.procedures.get(kind)
+        if kind == RED:
+            spec = self.rc.procedures.get("SC")  # restart behind the Safety Car
+        if spec is not None and spec.bunching:
+            self._bunch(now, spec.train_gap_s)
+
+    def _bunch(self, now: float, gap_s: float) -> None:
+        """Safety Car train: inside each class the gaps of the cars on track shrink to the train gap
+        (laps down stay down); the cars ahead take the loss as debt, the last car keeps its place."""
+        by_class: dict[int, list[tuple[float, int]]] = {}
+        for c in range(self.n):
+            if self.done[c] or now <= self.t_on[c]:
+                continue  # retired, or in the pit lane: rejoins wherever it comes out
+            k, frac = self._laps_done(c, now)
+            by_class.setdefault(self.f.class_idx[c], []).append((self.laps_before[c] + k + frac, c))
+        for cars in by_class.values():
+            cars.sort(reverse=True)
+            new_pos = cars[-1][0]
+            for i in range(len(cars) - 2, -1, -1):
+                pos, c = cars[i]
+                gap = pos - cars[i + 1][0]
+                whole = math.floor(gap)
+                new_pos = min(pos, new_pos + whole + min(gap - whole, gap_s / self.pace[c]))
+                if pos - new_pos > 1e-9:
+                    self._move_back(c, now, new_pos)
+
+    def _move_back(self, c: int, now: float, position: float) -> None:
+        """Add the debt that puts car c at `position` (absolute laps, fractional) at time `now`."""
+        relative = position - self.laps_before[c]
+        k = int(relative)
+        start = self._cum(c, k)
+        target = start + (relative - k) * (self._cum(c, k + 1) - start)
+        progress = self._green(self.t_on[c], now, self.pace[c]) - self.debt[c]
+        if progress > target:
+            self.debt[c] += progress - target
+
+    # ---------------------------------------------------------------- race end
+    def _finish(self, ev) -> None:
+        """The leader takes the flag at its first crossing after time expires; the others follow."""
+        now = self.env.now
+        running = [c for c in range(self.n) if not self.done[c]]
+        if not running:
+            return
+        if self.p_start and self.p_kind[-1] == RED and self.p_end[-1] > now:
+            # time runs out under the red flag: the cars are classified where they stopped
+            for c in running:
+                k, _ = self._laps_done(c, now)
+                k = min(k, self.stint_laps[c] + self.f.reserve_laps[c])
+                if k > 0:
+                    self.stints.append((c, self.laps_before[c], k, self.pace[c]))
+                if now > self.t_on[c]:
+                    self.drive[c][self.driver[c]] += now - self.t_on[c] - self._red_time(self.t_on[c], now)
+                self.fuel_used[c] += k * self.f.fuel_per_lap[c]
+                self.final_laps[c] = self.laps_before[c] + k
+                self.finish_t[c] = now
+            self.log.append((now, -1, "chequered_flag", "race ends under the red flag"))
+            return
+        best, leader = -1.0, running[0]
+        for c in running:
+            k, frac = self._laps_done(c, now)
+            pos = self.laps_before[c] + k + frac
+            if pos > best:
+                best, leader = pos, c
+        k, _ = self._laps_done(leader, now)
+        t_flag = self._crossing(leader, k + 1)
+        flag_window = 2 * 3600 * self.race.venue.lap_km / 60   # two laps at 60 km/h
+        for c in running:
+            k, _ = self._laps_done(c, t_flag)
+            if k == 0 or self._crossing(c, k) < t_flag - _EPS:
+                k += 1  # the first crossing after the leader's flag
+            t = self._crossing(c, k)
+            if t > t_flag + flag_window:
+                # still in the garage when the flag falls: does not take the flag
+                self.missed_flag[c] = True
+                self.final_laps[c] = self.laps_before[c]
+                self.finish_t[c] = now
+                self.log.append((now, c, "no_flag", "in the garage at the finish"))
+                continue
+            self.stints.append((c, self.laps_before[c], k, self.pace[c]))
+            if t > self.t_on[c]:
+                self.drive[c][self.driver[c]] += t - self.t_on[c] - self._red_time(self.t_on[c], t)
+            self.fuel_used[c] += k * self.f.fuel_per_lap[c]
+            self.final_laps[c] = self.laps_before[c] + k
+            self.finish_t[c] = t
+        self.log.append((t_flag, leader, "chequered_flag", f"{self.final_laps[leader]} laps"))
+
+    def start(self):
+        """Grid, first stints, incident candidates and the race-end event; returns that event."""
+        env = self.env
+        f = self.f
+        spacing = self.race.model.start.grid_spacing_s
+        for c in range(self.n):
+            self.driver[c] = self._choose_driver(c, 0.0, f.qualifying_driver[c],
+                                                 (f.fuel_capacity[c] / f.fuel_per_lap[c]) * f.base_lap[c])
+            self._plan_stint(c, 0.0)
+            self.debt[c] = self.grid_slot[c] * spacing
+            self._schedule(c, self._crossing(c, self.stint_laps[c]))
+        for t in self.candidates:
+            ev = env.timeout(t)
+            ev.callbacks.append(self._incident)
+        self.n_events += len(self.candidates)
+        end = env.timeout(self.T)
+        end.callbacks.append(self._finish)
+        self.n_events += 1
+        return end
+
+    def run(self) -> RaceOutcome:
+        self.env.run(until=self.start())
+        return classify(self)
+
+
+def run_race(race, rng: np.random.Generator) -> RaceOutcome:
+    """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas."""
+    return _Race(race, rng).run()
