@@ -59,16 +59,24 @@ def _season_origin(day: dt.date) -> dt.date:
     return dt.date(year, 10, 1)
 
 
-def comparison_chart(assessments: Sequence, table: pd.DataFrame, path: str | Path) -> None:
-    """Timeline of each calendar (rounds by region, other series' events shaded) and bars of key metrics."""
+def comparison_chart(assessments: Sequence, table: pd.DataFrame, path: str | Path,
+                     extra_metrics: Sequence[tuple[str, str, Sequence[float] | None]] = ()) -> None:
+    """Timeline of each calendar (rounds by region, other series' events shaded) and bars of key metrics.
+
+    `extra_metrics` adds bar panels after the logistics ones: (column, title, standard errors or None),
+    e.g. the Monte Carlo sporting metrics with their error bars.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rows = len(assessments)
-    figure = plt.figure(figsize=(14, 3 + 0.9 * rows + 5))
-    grid = figure.add_gridspec(3, 4, height_ratios=[0.9 * rows + 1.5, 2.4, 2.4], hspace=0.6, wspace=0.35)
+    extra = [metric for metric in extra_metrics if metric[0] in table.columns]
+    extra_rows = -(-len(extra) // 4)
+    figure = plt.figure(figsize=(14, 3 + 0.9 * rows + 5 + 2.5 * extra_rows))
+    grid = figure.add_gridspec(3 + extra_rows, 4, height_ratios=[0.9 * rows + 1.5] + [2.4] * (2 + extra_rows),
+                               hspace=0.6, wspace=0.35)
     timeline = figure.add_subplot(grid[0, :])
     seen_regions = set()
     for y, assessment in enumerate(assessments):
@@ -109,6 +117,14 @@ def comparison_chart(assessments: Sequence, table: pd.DataFrame, path: str | Pat
         values = pd.to_numeric(table[column], errors="coerce").fillna(0)
         axis.bar(range(rows), values, color="#4a6fa5")
         axis.set_ylim(0, max(1.0, float(values.max()) * 1.15))
+        axis.set_xticks(range(rows), table["scenario"], rotation=30, ha="right", fontsize=7)
+        axis.set_title(title, fontsize=9)
+    for index, (column, title, errors) in enumerate(extra):
+        axis = figure.add_subplot(grid[3 + index // 4, index % 4])
+        values = pd.to_numeric(table[column], errors="coerce").fillna(0)
+        axis.bar(range(rows), values, color="#b5562c", yerr=errors, capsize=3 if errors is not None else 0)
+        top = float(values.max()) + (max(errors) if errors is not None and len(errors) else 0.0)
+        axis.set_ylim(min(0.0, float(values.min()) * 1.15), max(1.0, top * 1.15))
         axis.set_xticks(range(rows), table["scenario"], rotation=30, ha="right", fontsize=7)
         axis.set_title(title, fontsize=9)
     with atomic_path(path) as tmp:

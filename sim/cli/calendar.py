@@ -28,27 +28,52 @@ def _inputs(venues_file: Path | None, logistics_file: Path | None, calendars_dir
 
 @calendar_app.command("compare")
 def compare(
-    scenarios: list[Path] = typer.Argument(..., help="Scenario files to compare side by side."),
-    runs: int = typer.Option(200, "--runs", min=1, help="Seasons per scenario for the sporting metrics."),
-    seed: int = typer.Option(1, "--seed", help="Root seed of the sporting Monte Carlo (common random numbers)."),
-    out: Path = typer.Option(Path("out/calendar-compare"), "--out", help="Folder for comparison.csv and comparison.png."),
+    scenarios: list[str] = typer.Argument(..., help="Scenarios to compare side by side (paths or names under scenarios/)."),
+    runs: int = typer.Option(200, "--runs", min=0, help="Seasons per scenario for the sporting metrics (0 skips them)."),
+    seed: int = typer.Option(1, "--seed", min=0, help="Root seed of the sporting Monte Carlo (common random numbers)."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Local processes for the sporting Monte Carlo "
+                                                                      "(default: all cores; 1 runs serially)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT)."),
+    out: Path = typer.Option(Path("out/calendar-compare"), "--out",
+                             help="Folder for comparison.csv, sporting_by_class.csv and comparison.png."),
     venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
     logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
     calendars_dir: Path | None = typer.Option(None, "--calendars", help="Other championships' calendars (default configs/calendars/)."),
 ) -> None:
-    """Logistics, clash, climate (and, once available, sporting) metrics of calendars side by side."""
+    """Logistics, clash, climate and (Monte Carlo, common random numbers) sporting metrics side by side."""
     from sim.calendar.metrics import assess_scenario, compare_calendars
     from sim.calendar.report import comparison_chart, print_comparison, write_comparison_csv
-    from sim.calendar.sporting import sporting_metrics
+    from sim.calendar.sporting import sporting_study
+    from sim.calendar.sporting_report import chart_metrics, print_sporting
+    from sim.io import write_csv_atomic
+    from sim.scenario import resolve_scenario
 
+    if workers is not None and scheduler:
+        raise InputError(None, "--workers", "give either --workers or --scheduler, not both")
+    paths = [resolve_scenario(name) for name in scenarios]
     inputs = _inputs(venues_file, logistics_file, calendars_dir)
-    assessments = [assess_scenario(path, **inputs) for path in scenarios]
-    sporting = sporting_metrics([str(path) for path in scenarios], runs, seed)
-    table = compare_calendars(scenarios, sporting=sporting, **inputs)
+    assessments = [assess_scenario(path, **inputs) for path in paths]
+    study = None
+    if runs > 0:
+        executor = "dask" if scheduler else ("serial" if workers == 1 else "processes")
+        study = sporting_study(paths, runs, seed, executor=executor, workers=workers, scheduler=scheduler,
+                               progress=True)
+    table = compare_calendars(paths, sporting=study.summary if study is not None else None, **inputs)
     print_comparison(table)
+    if study is not None:
+        print_sporting(study)
     write_comparison_csv(table, out / "comparison.csv")
-    comparison_chart(assessments, table, out / "comparison.png")
-    typer.echo(f"wrote {out / 'comparison.csv'} and {out / 'comparison.png'}", err=True)
+    written = [out / "comparison.csv"]
+    if study is not None:
+        write_csv_atomic(study.detail, out / "sporting_by_class.csv")
+        written.append(out / "sporting_by_class.csv")
+    comparison_chart(assessments, table, out / "comparison.png",
+                     extra_metrics=chart_metrics(study, table) if study is not None else ())
+    written.append(out / "comparison.png")
+    if study is not None:
+        typer.echo(f"sporting metrics: {study.runs} seasons x {len(paths)} calendars in {study.wall_time_s:.1f} s "
+                   f"({study.executor}, {study.workers} worker(s), chunks of {study.chunk_size})", err=True)
+    typer.echo("wrote " + ", ".join(str(path) for path in written), err=True)
 
 
 def _parse_date(text: str, field: str) -> dt.date:
