@@ -15,9 +15,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
-from sim.config.entries import EntryList, load_entries
+from pydantic import ValidationError
+
+from sim.config.entries import load_entries
 from sim.config.loader import CONFIGS, SCENARIOS, resolve_named
-from sim.config.race_model import RaceModel, load_race_model
+from sim.config.race_model import CarModel, RaceModel, load_race_model
 from sim.config.scenario import Scenario, load_scenario
 from sim.config.series import SeriesRulebook, load_series
 from sim.config.sporting import Sporting, load_sporting
@@ -40,6 +42,7 @@ class CompiledEntry:
     entry: str = "season"
     pace_offset_s: float = 0.0
     reliability: float = 1.0
+    home_region: str = "Europe"   # participation model (sim.season_plan)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +54,7 @@ class VenueParams:
     reference_lap_s: Mapping[str, float]
     incident_factor: float
     rain_probability: tuple[float, ...]
+    region: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +74,7 @@ class CompiledRace:
     model: RaceModel
     sporting: Sporting
     bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
+    championship: str = ""  # championship id (rulebook name) when a scenario runs several
 
     @property
     def month(self) -> int:
@@ -106,6 +111,17 @@ class CompiledScenario:
     model: RaceModel
     entries: tuple[CompiledEntry, ...]
     races: list[CompiledRace]
+    plan: "SeasonPlan | None" = None   # season-level features (sim.season_plan); None: plain seasons
+    source: str = "<scenario>"
+
+    @property
+    def championships(self):
+        """(name, rulebook, title prefix) of every championship; the scenario's own series first."""
+        if self.plan is not None and self.plan.championships:
+            return self.plan.championships
+        from sim.season_plan import ChampionshipInfo
+
+        return (ChampionshipInfo(self.rulebook.name, self.rulebook, ""),)
 
     def race(self, race_id: str) -> CompiledRace:
         for race in self.races:
@@ -130,7 +146,12 @@ def resolve_scenario(name_or_path: str | Path) -> Path:
 
 
 def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
-    """Load and cross-check a scenario's configs; one CompiledRace per race, in calendar order."""
+    """Load and cross-check a scenario's configs; one CompiledRace per race, in calendar order.
+
+    Entry and BoP changes per round, further championships and a merged class structure are
+    compiled into the races' fields here; results so far, forced outcomes and the participation
+    model go into `CompiledScenario.plan` (sim.season_plan). Every problem is an InputError.
+    """
     if isinstance(scenario, Scenario):
         source: str | Path = "<scenario>"
     else:
@@ -143,28 +164,230 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
     model = load_race_model(model_path)
     venues_path = Path(options["venues"]) if "venues" in options else CONFIGS / "venues.yaml"
     venues = load_venues(venues_path)
-    entries_path = resolve_named(scenario.entries, "entries", "entry list")
-    entry_list = load_entries(entries_path)
+    pace_keys: dict[str, str] = {}
+    borrowed: dict[str, str] = {}
+    if scenario.merge is not None:
+        model, pace_keys, borrowed = _merged_model(scenario.merge, model, source)
+    rulebook = _with_joint_titles(rulebook, scenario, source)
 
-    compiled_entries = _compile_entries(entry_list, entries_path, rulebook, model, model_path)
-    classes = sorted({entry.class_name for entry in compiled_entries})
+    # championships: the scenario's own series first, then the further ones
+    books = {"": (rulebook, sporting, scenario.entries, "entries")}
+    names = {rulebook.name: ""}
+    for index, extra in enumerate(scenario.championships):
+        other = load_series(extra.series)
+        if other.name in names:
+            raise InputError(source, f"championships[{index}].series",
+                             f"championship '{other.name}' is already in this scenario (rulebook names must differ)")
+        names[other.name] = other.name
+        books[other.name] = (other, _load_sporting_for(other, extra.series), extra.entries,
+                             f"championships[{index}].entries")
+    base: dict[str, dict[str, tuple]] = {}   # championship -> car -> (Entry, file, field path)
+    compiled_base: dict[str, dict[str, CompiledEntry]] = {}
+    for key, (book, _, entries_name, where) in books.items():
+        lists = [entries_name] + (list(scenario.merge.entries) if scenario.merge is not None and key == "" else [])
+        cars: dict[str, tuple] = {}
+        for list_name in lists:
+            path = resolve_named(list_name, "entries", "entry list")
+            entry_list = load_entries(path)
+            class_map = None
+            if scenario.merge is not None and key == "":
+                class_map = scenario.merge.class_map.get(list_name)
+                if class_map is None:
+                    raise InputError(source, "merge.class_map", f"no class map for entry list '{list_name}'")
+            for index, entry in enumerate(entry_list.entries):
+                if class_map is not None:
+                    if entry.car_class not in class_map:
+                        raise InputError(path, f"entries[{index}].class",
+                                         f"car {entry.car}: class '{entry.car_class}' is not in merge.class_map."
+                                         f"{list_name} (maps: {', '.join(class_map)})")
+                    entry = entry.model_copy(update={"car_class": class_map[entry.car_class]})
+                if entry.car in cars:
+                    raise InputError(path, f"entries[{index}].car",
+                                     f"car {entry.car} is already entered ({cars[entry.car][1]})")
+                cars[entry.car] = (entry, path, f"entries[{index}]")
+        base[key] = cars
+        compiled_base[key] = {car: _compile_entry(entry, path, where_, book, model, model_path, borrowed)
+                              for car, (entry, path, where_) in cars.items()}
+
+    race_entries = _entries_per_round(scenario, source, books, names, base, compiled_base, model, model_path,
+                                      borrowed)
+    bop_per_round = _bop_per_round(scenario, source, model)
     races: list[CompiledRace] = []
     for round_index, rnd in enumerate(scenario.calendar.rounds):
-        venue = _venue_params(venues, venues_path, rnd.venue, classes, source, f"calendar.rounds[{round_index}].venue")
+        nth_of: dict[str, int] = {}   # the n-th race of its championship this weekend: day and grid
         for race_index, spec in enumerate(rnd.races):
+            nth = nth_of[spec.championship] = nth_of.get(spec.championship, -1) + 1
             where = f"calendar.rounds[{round_index}].races[{race_index}]"
+            if spec.championship and spec.championship not in names:
+                raise InputError(source, f"{where}.championship",
+                                 f"unknown championship '{spec.championship}' (this scenario has: "
+                                 f"{', '.join(names)})")
+            key = names.get(spec.championship, "") if spec.championship else ""
+            book, race_sporting, _, _ = books[key]
+            entries = race_entries[(key, round_index + 1)]
+            classes = sorted({entry.class_name for entry in entries})
+            venue = _venue_params(venues, venues_path, rnd.venue, classes, source,
+                                  f"calendar.rounds[{round_index}].venue", pace_keys)
             if spec.laps is not None:
                 raise InputError(source, f"{where}.laps",
                                  "races over a distance are not supported by the race model; give `hours`")
-            _check_drive_times(sporting, compiled_entries, spec.hours, where, source)
+            _check_drive_times(race_sporting, entries, spec.hours, where, source)
             races.append(CompiledRace(
                 race_id=f"R{len(races) + 1}", index=len(races), round=round_index + 1,
                 round_name=rnd.name or venue.name, venue=venue, hours=float(spec.hours),
-                start_local=spec.start_local, date=rnd.date + dt.timedelta(days=race_index),
-                qualifying_rank=min(race_index + 1, 2), entries=compiled_entries, model=model,
-                sporting=sporting))
-    return CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
-                            model=model, entries=compiled_entries, races=races)
+                start_local=spec.start_local, date=rnd.date + dt.timedelta(days=nth),
+                qualifying_rank=min(nth + 1, 2), entries=entries, model=model,
+                sporting=race_sporting, bop=dict(bop_per_round.get(round_index + 1, {})),
+                championship=book.name if len(books) > 1 else ""))
+    compiled = CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
+                                model=model, entries=tuple(compiled_base[""].values()), races=races,
+                                source=str(source))
+    from sim.season_plan import build_plan
+
+    plan = build_plan(compiled, {book.name: book for book, _, _, _ in books.values()}, source)
+    return dataclasses.replace(compiled, plan=plan)
+
+
+def _with_joint_titles(rulebook: SeriesRulebook, scenario: Scenario, source) -> SeriesRulebook:
+    """The rulebook with the scenario's extra titles (joint classifications) appended and checked."""
+    if not scenario.joint_titles:
+        return rulebook
+    data = rulebook.model_dump(by_alias=True, exclude_unset=True)
+    data["titles"] = [t.model_dump(by_alias=True, exclude_unset=True) for t in rulebook.titles] + [
+        t.model_dump(by_alias=True, exclude_unset=True) for t in scenario.joint_titles]
+    try:
+        return SeriesRulebook.model_validate(data)
+    except ValidationError as error:
+        message = error.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise InputError(source, "joint_titles", message) from None
+
+
+def _merged_model(merge, model: RaceModel, source) -> tuple[RaceModel, dict[str, str], dict[str, str]]:
+    """The race model with the merged classes (borrowed behaviour) and their car models (BoP) added."""
+    classes = dict(model.classes)
+    reference = dict(model.traffic.reference_field)
+    borrowed: dict[str, str] = {}
+    for name, spec in merge.classes.items():
+        if spec.model not in model.classes:
+            raise InputError(source, f"merge.classes.{name}.model",
+                             f"unknown race-model class '{spec.model}' (classes: {', '.join(model.classes)})")
+        classes.setdefault(name, model.classes[spec.model])
+        reference.setdefault(name, reference.get(spec.model, 0))
+        borrowed[name] = spec.model
+    for list_name, mapping in merge.class_map.items():
+        for source_class, merged in mapping.items():
+            if merged not in merge.classes:
+                raise InputError(source, f"merge.class_map.{list_name}.{source_class}",
+                                 f"'{merged}' is not a merged class (merge.classes: {', '.join(merge.classes)})")
+    car_models = dict(model.car_models)
+    for name, car in merge.car_models.items():
+        if car.car_class not in merge.classes:
+            raise InputError(source, f"merge.car_models.{name}.class",
+                             f"'{car.car_class}' is not a merged class (merge.classes: {', '.join(merge.classes)})")
+        car_models[name] = CarModel(**{"class": car.car_class, "bop_pace_pct": car.bop_pace_pct,
+                                       "fuel_factor": car.fuel_factor, "reliability": car.reliability})
+    traffic = model.traffic.model_copy(update={"reference_field": reference})
+    merged = model.model_copy(update={"classes": classes, "car_models": car_models, "traffic": traffic})
+    return merged, {name: spec.pace for name, spec in merge.classes.items()}, borrowed
+
+
+def _compile_entry(entry, entries_path: Path, where: str, rulebook: SeriesRulebook, model: RaceModel,
+                   model_path: Path, borrowed: Mapping[str, str] | None = None) -> CompiledEntry:
+    """One entry checked against the rulebook (class, crew rules) and the race model (class, car model)."""
+    if entry.car_class not in rulebook.classes:
+        raise InputError(entries_path, f"{where}.class",
+                         f"car {entry.car}: class '{entry.car_class}' is not in the rulebook "
+                         f"(classes: {', '.join(rulebook.classes)})")
+    if entry.car_class not in model.classes:
+        raise InputError(model_path, "classes",
+                         f"no race-model parameters for class '{entry.car_class}' (car {entry.car})")
+    ratings = [driver.rating for driver in entry.drivers]
+    problems = rulebook.crew_problems(entry.car_class, ratings, entry.category)
+    if problems:
+        field = f"{where}.category" if "no category" in problems[0] else f"{where}.drivers"
+        raise InputError(entries_path, field, f"car {entry.car}: {problems[0]}")
+    key = model.car_model_key(entry.car_model)
+    if key is None:
+        raise InputError(entries_path, f"{where}.car_model",
+                         f"car {entry.car}: unknown car model '{entry.car_model}' (not in the BoP table "
+                         f"of {model_path.name})")
+    car_class = model.car_models[key].class_name
+    if car_class != entry.car_class and car_class != (borrowed or {}).get(entry.car_class):
+        raise InputError(entries_path, f"{where}.car_model",
+                         f"car {entry.car}: '{entry.car_model}' is a {car_class} car, entered in {entry.car_class}")
+    return CompiledEntry(
+        car=entry.car, team=entry.team, class_name=entry.car_class, category=entry.category,
+        car_model=key, drivers=tuple(d.name for d in entry.drivers), ratings=tuple(ratings),
+        driver_offsets_s=tuple(d.pace_offset_s for d in entry.drivers), entry=entry.entry,
+        pace_offset_s=entry.pace_offset_s, reliability=entry.reliability, home_region=entry.home_region)
+
+
+def _entries_per_round(scenario: Scenario, source, books, names, base, compiled_base, model, model_path,
+                       borrowed) -> dict[tuple[str, int], tuple[CompiledEntry, ...]]:
+    """The field of each championship in each round after the entry changes (withdraw, add, update)."""
+    current = {key: dict(cars) for key, cars in compiled_base.items()}
+    declared = {key: {car: value[0] for car, value in cars.items()} for key, cars in base.items()}
+    changes = sorted(enumerate(scenario.entry_changes), key=lambda item: (item[1].from_round, item[0]))
+    out: dict[tuple[str, int], tuple[CompiledEntry, ...]] = {}
+    pending = list(changes)
+    for round_number in range(1, len(scenario.calendar.rounds) + 1):
+        while pending and pending[0][1].from_round == round_number:
+            index, change = pending.pop(0)
+            where = f"entry_changes[{index}]"
+
+            def owner(car: str, field: str) -> str:
+                for key, cars in current.items():
+                    if car in cars:
+                        return key
+                raise InputError(source, field, f"car {car} is not entered at round {round_number}")
+
+            for i, car in enumerate(change.withdraw):
+                key = owner(car, f"{where}.withdraw[{i}]")
+                del current[key][car]
+            for i, update in enumerate(change.update):
+                field = f"{where}.update[{i}]"
+                key = owner(update.car, f"{field}.car")
+                values = {name: value for name, value in (
+                    ("car_class", update.car_class), ("category", update.category), ("team", update.team),
+                    ("car_model", update.car_model), ("drivers", update.drivers)) if value is not None}
+                entry = declared[key][update.car].model_copy(update=values)
+                declared[key][update.car] = entry
+                current[key][update.car] = _compile_entry(entry, Path(str(source)), field, books[key][0], model,
+                                                          model_path, borrowed)
+            if change.championship and change.championship not in names:
+                raise InputError(source, f"{where}.championship",
+                                 f"unknown championship '{change.championship}' (this scenario has: {', '.join(names)})")
+            key = names.get(change.championship, "") if change.championship else ""
+            for i, entry in enumerate(change.add):
+                field = f"{where}.add[{i}]"
+                if any(entry.car in cars for cars in current.values()):
+                    raise InputError(source, f"{field}.car", f"car {entry.car} is already entered at round "
+                                                             f"{round_number}")
+                declared[key][entry.car] = entry
+                current[key][entry.car] = _compile_entry(entry, Path(str(source)), field, books[key][0], model,
+                                                         model_path, borrowed)
+        for key, cars in current.items():
+            out[(key, round_number)] = tuple(cars.values())
+    return out
+
+
+def _bop_per_round(scenario: Scenario, source, model: RaceModel) -> dict[int, dict[str, float]]:
+    """BoP overrides (car-model key -> % of the class reference) in force at each round."""
+    changes = sorted(enumerate(scenario.bop_changes), key=lambda item: (item[1].from_round, item[0]))
+    bop: dict[str, float] = {}
+    out: dict[int, dict[str, float]] = {}
+    for round_number in range(1, len(scenario.calendar.rounds) + 1):
+        for index, change in changes:
+            if change.from_round != round_number:
+                continue
+            for name, value in change.car_models.items():
+                key = model.car_model_key(name)
+                if key is None:
+                    raise InputError(source, f"bop_changes[{index}].car_models.{name}",
+                                     f"unknown car model '{name}' (not in the race model's car_models)")
+                bop[key] = value
+        out[round_number] = dict(bop)
+    return out
 
 
 def _load_sporting_for(rulebook: SeriesRulebook, series_name: str) -> Sporting:
@@ -179,53 +402,23 @@ def _load_sporting_for(rulebook: SeriesRulebook, series_name: str) -> Sporting:
     return load_sporting(name)
 
 
-def _compile_entries(entry_list: EntryList, entries_path: Path, rulebook: SeriesRulebook,
-                     model: RaceModel, model_path: Path) -> tuple[CompiledEntry, ...]:
-    compiled = []
-    for index, entry in enumerate(entry_list.entries):
-        where = f"entries[{index}]"
-        if entry.car_class not in rulebook.classes:
-            raise InputError(entries_path, f"{where}.class",
-                             f"car {entry.car}: class '{entry.car_class}' is not in the rulebook "
-                             f"(classes: {', '.join(rulebook.classes)})")
-        if entry.car_class not in model.classes:
-            raise InputError(model_path, "classes",
-                             f"no race-model parameters for class '{entry.car_class}' (car {entry.car})")
-        ratings = [driver.rating for driver in entry.drivers]
-        problems = rulebook.crew_problems(entry.car_class, ratings, entry.category)
-        if problems:
-            field = f"{where}.category" if "no category" in problems[0] else f"{where}.drivers"
-            raise InputError(entries_path, field, f"car {entry.car}: {problems[0]}")
-        key = model.car_model_key(entry.car_model)
-        if key is None:
-            raise InputError(entries_path, f"{where}.car_model",
-                             f"car {entry.car}: unknown car model '{entry.car_model}' (not in the BoP table "
-                             f"of {model_path.name})")
-        if model.car_models[key].class_name != entry.car_class:
-            raise InputError(entries_path, f"{where}.car_model",
-                             f"car {entry.car}: '{entry.car_model}' is a {model.car_models[key].class_name} car, "
-                             f"entered in {entry.car_class}")
-        compiled.append(CompiledEntry(
-            car=entry.car, team=entry.team, class_name=entry.car_class, category=entry.category,
-            car_model=key, drivers=tuple(d.name for d in entry.drivers), ratings=tuple(ratings),
-            driver_offsets_s=tuple(d.pace_offset_s for d in entry.drivers), entry=entry.entry,
-            pace_offset_s=entry.pace_offset_s, reliability=entry.reliability))
-    return tuple(compiled)
-
-
 def _venue_params(venues: VenueBook, venues_path: Path, key: str, classes: list[str],
-                  source, field: str) -> VenueParams:
+                  source, field: str, pace_keys: Mapping[str, str] | None = None) -> VenueParams:
+    """The venue as the race model reads it; a merged class laps at the pace of its `pace` key."""
     venue: Venue | None = venues.venues.get(key)
     if venue is None:
         raise InputError(source, field, f"unknown venue '{key}' (not in {venues_path.name})")
+    reference = dict(venue.reference_lap_s)
     for class_name in classes:
-        if class_name not in venue.reference_lap_s:
+        pace_key = (pace_keys or {}).get(class_name, class_name)
+        if pace_key not in venue.reference_lap_s:
             raise InputError(venues_path, f"venues.{key}.reference_lap_s",
-                             f"no reference lap for class '{class_name}' at {venue.name}")
+                             f"no reference lap for class '{pace_key}' at {venue.name}")
+        reference[class_name] = venue.reference_lap_s[pace_key]
     return VenueParams(key=key, name=venue.name, lap_km=venue.lap_km, pit_lane_loss_s=venue.pit_lane_loss_s,
-                       reference_lap_s=dict(venue.reference_lap_s),
+                       reference_lap_s=reference,
                        incident_factor=venue.incident_factor,
-                       rain_probability=tuple(venue.climate.rain_probability))
+                       rain_probability=tuple(venue.climate.rain_probability), region=venue.region)
 
 
 def _check_drive_times(sporting: Sporting, entries: tuple[CompiledEntry, ...], hours: float, where: str,

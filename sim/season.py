@@ -16,6 +16,7 @@ import pandas as pd
 from sim.race import log_to_frame, outcomes_to_results, run_race
 from sim.rules import award_invitations, compute_standings
 from sim.scenario import CompiledScenario, compile_scenario, resolve_scenario
+from sim.season_plan import apply_forced
 from sim.seeds import race_rng
 
 
@@ -50,37 +51,89 @@ def load_compiled(scenario) -> CompiledScenario:
 
 def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequence[int],
                      with_log: bool = False) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Results table of these seasons (with a `season` column), built once for the whole batch."""
+    """Results table of these seasons (with a `season` column), built once for the whole batch.
+
+    Per season: who enters each round (participation, season stream), the races not yet run (race
+    streams), forced outcomes imposed on them; the results so far are put in front unchanged.
+    """
+    plan = compiled.plan
     races, outcomes, seasons, logs = [], [], [], []
     for season in season_indices:
+        presence = plan.draw_presence(seed, season) if plan is not None else None
         for race in compiled.races:
-            outcome = run_race(race, race_rng(seed, season, race.index))
-            races.append(race)
+            if plan is not None and race.race_id in plan.fixed_races:
+                continue
+            run = plan.race_variant(race, presence) if plan is not None else race
+            if not run.entries:
+                continue
+            outcome = run_race(run, race_rng(seed, season, race.index))
+            if plan is not None and race.index in plan.forced:
+                outcome = apply_forced(run, outcome, plan.forced[race.index])
+            races.append(run)
             outcomes.append(outcome)
             seasons.append(int(season))
             if with_log:
-                log = log_to_frame(race, outcome)
+                log = log_to_frame(run, outcome)
                 log.insert(0, "season", int(season))
                 logs.append(log)
-    return outcomes_to_results(races, outcomes, season=seasons), logs
+    if outcomes:
+        results = outcomes_to_results(races, outcomes, season=seasons)
+        if plan is not None and plan.multi_championship:
+            results["championship"] = results["race"].map(plan.race_championship)
+    else:
+        results = None
+    fixed = plan.fixed_rows(season_indices) if plan is not None else None
+    if fixed is not None:
+        results = fixed if results is None else pd.concat([fixed, results], ignore_index=True)
+    if results is None:
+        results = outcomes_to_results([], [], season=[])
+    return results, logs
 
 
 def apply_rules(results: pd.DataFrame, compiled: CompiledScenario,
-                include_not_awarded: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Final standings and Le Mans awards of every season in `results`."""
-    standings = compute_standings(results, compiled.rulebook)
-    awards = award_invitations(standings, results, compiled.rulebook, include_not_awarded=include_not_awarded)
-    return standings, awards
+                include_not_awarded: bool = False, after: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Final standings (or after race `after`) and Le Mans awards of every season in `results`.
+
+    With several championships, each is scored with its own rulebook (joint titles see them all);
+    the titles and award rules of the further championships carry their prefix, and both tables get a
+    `championship` column.
+    """
+    championships = compiled.championships
+    if len(championships) == 1:
+        standings = compute_standings(results, compiled.rulebook, after=after)
+        awards = award_invitations(standings, results, compiled.rulebook, include_not_awarded=include_not_awarded)
+        return standings, awards
+    all_standings, all_awards = [], []
+    for info in championships:
+        standings = compute_standings(results, info.rulebook, after=after)
+        awards = award_invitations(standings, results, info.rulebook, include_not_awarded=include_not_awarded)
+        if info.title_prefix:
+            standings = standings.assign(title=info.title_prefix + standings["title"].astype(str))
+            if len(awards):
+                awards = awards.assign(title=info.title_prefix + awards["title"].astype(str),
+                                       rule=info.title_prefix + awards["rule"].astype(str))
+        standings.insert(1 if "season" in standings.columns else 0, "championship", info.name)
+        awards = awards.assign(championship=info.name)
+        all_standings.append(standings)
+        all_awards.append(awards)
+    return (pd.concat(all_standings, ignore_index=True, sort=False),
+            pd.concat(all_awards, ignore_index=True, sort=False))
 
 
 def standings_after_each_race(results: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame:
     """Standings after every race of one season, stacked with a leading `after` column."""
     frames = []
     for race in compiled.races:
-        after = compute_standings(results, compiled.rulebook, after=race.race_id)
+        after, _ = apply_rules(results, compiled, after=race.race_id) if _has_race(results, race.race_id) else (None, None)
+        if after is None:
+            continue
         after.insert(0, "after", race.race_id)
         frames.append(after)
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _has_race(results: pd.DataFrame, race_id: str) -> bool:
+    return bool((results["race"] == race_id).any())
 
 
 def simulate_season(scenario, seed: int, index: int = 0) -> SeasonOutcome:
@@ -128,14 +181,55 @@ class ScenarioKernel:
         files = [self.scenario_path] if self.scenario_path else []
         files.append(resolve_named(scenario.series, "series", "series"))
         files.append(resolve_named(scenario.entries, "entries", "entry list"))
-        if self.compiled.rulebook.sporting:
-            files.append(CONFIGS / "sporting" / f"{self.compiled.rulebook.sporting}.yaml")
+        for extra in scenario.championships:
+            files.append(resolve_named(extra.series, "series", "series"))
+            files.append(resolve_named(extra.entries, "entries", "entry list"))
+        if scenario.merge is not None:
+            files += [resolve_named(name, "entries", "entry list") for name in scenario.merge.entries]
+        for sporting in sorted({race.sporting.name for race in self.compiled.races}):
+            path = CONFIGS / "sporting" / f"{sporting}.yaml"
+            if path.exists():
+                files.append(path)
+        if scenario.results_so_far is not None:
+            from sim.season_plan import _resolve_data_file
+
+            files.append(_resolve_data_file(scenario.results_so_far.file, self.compiled.source))
         files.append(Path(scenario.options.get("race_model", CONFIGS / "race-model.yaml")))
         files.append(Path(scenario.options.get("venues", CONFIGS / "venues.yaml")))
         return [Path(f) for f in files]
 
     def identity(self) -> str:
         return ""
+
+
+def synthetic_results(compiled: CompiledScenario) -> pd.DataFrame:
+    """One season in which every entry of every race starts (results so far kept as they are).
+
+    Used to read the competitors of a study off the rules engine itself, so that their names match
+    the standings rows of the simulated seasons exactly (mid-season entries and other championships too).
+    """
+    rows = []
+    plan = compiled.plan
+    for race in compiled.races:
+        if plan is not None and race.race_id in plan.fixed_races:
+            continue
+        position_in_class: dict[str, int] = {}
+        for entry in race.entries:
+            position_in_class[entry.class_name] = position_in_class.get(entry.class_name, 0) + 1
+            rows.append({
+                "race": race.race_id, "round": race.round, "car": entry.car, "team": entry.team,
+                "class": entry.class_name, "category": entry.category, "drivers": ";".join(entry.drivers),
+                "ratings": ";".join(entry.ratings), "entry": entry.entry,
+                "class_position": position_in_class[entry.class_name], "status": "classified",
+                "laps": 100, "time_s": race.hours * 3600.0, "pole": 0, "hours": race.hours,
+                "championship": race.championship})
+    frame = pd.DataFrame(rows)
+    if plan is None or not plan.multi_championship:
+        frame = frame.drop(columns="championship", errors="ignore")
+    fixed = plan.fixed_rows(None) if plan is not None else None
+    if fixed is not None:
+        frame = pd.concat([fixed, frame], ignore_index=True) if len(frame) else fixed
+    return frame
 
 
 def study_layout(compiled: CompiledScenario):
@@ -147,21 +241,15 @@ def study_layout(compiled: CompiledScenario):
     from sim.montecarlo.kernel import CompetitorKey, StudyLayout, TitleLayout
     from sim.rules.points import points_table
 
-    rows = []
-    for race in compiled.races:
-        position_in_class: dict[str, int] = {}
-        for entry in race.entries:
-            position_in_class[entry.class_name] = position_in_class.get(entry.class_name, 0) + 1
-            rows.append({
-                "race": race.race_id, "round": race.round, "car": entry.car, "team": entry.team,
-                "class": entry.class_name, "category": entry.category, "drivers": ";".join(entry.drivers),
-                "ratings": ";".join(entry.ratings), "entry": entry.entry,
-                "class_position": position_in_class[entry.class_name], "status": "classified",
-                "laps": 100, "time_s": race.hours * 3600.0, "pole": 0, "hours": race.hours})
-    standings = compute_standings(pd.DataFrame(rows), compiled.rulebook)
-    table, pole = points_table(compiled.rulebook)
-    # The most one competitor can score in a race: the best scale's win plus its pole point.
-    best = float((table.max(axis=1) + pole).max())
+    standings, _ = apply_rules(synthetic_results(compiled), compiled)
+    # The most one competitor can score in a race: the best scale's win plus its pole point, over
+    # every championship of the scenario.
+    best = 0.0
+    award_rules = []
+    for info in compiled.championships:
+        table, pole = points_table(info.rulebook)
+        best = max(best, float((table.max(axis=1) + pole).max()))
+        award_rules += [info.title_prefix + rule.id for rule in info.rulebook.awards.rules]
     max_race_points = tuple(best for _ in compiled.races)
     titles = []
     for title, group in standings.groupby("title", sort=False):
@@ -171,6 +259,5 @@ def study_layout(compiled: CompiledScenario):
                             for r in group.to_dict("records"))
         titles.append(TitleLayout(str(title), str(first["class"]), str(first["category"]), str(first["kind"]),
                                   competitors, max_race_points))
-    award_rules = tuple(rule.id for rule in compiled.rulebook.awards.rules)
     return StudyLayout(titles=tuple(titles), race_ids=tuple(r.race_id for r in compiled.races),
-                       rounds=tuple(r.round for r in compiled.races), award_rules=award_rules)
+                       rounds=tuple(r.round for r in compiled.races), award_rules=tuple(award_rules))

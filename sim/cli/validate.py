@@ -56,13 +56,20 @@ def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
             if round_.venue not in venues.venues:
                 problems.append(InputError(path, f"calendar.rounds[{index}].venue",
                                            f"unknown venue '{round_.venue}' (known: {', '.join(venues.venues)})"))
-    if rulebook is not None and entries is not None:
+    if rulebook is not None and entries is not None and scenario.merge is None:   # merged classes: checked by compile
         entries_file = _entries_path(scenario.entries)
         for index, entry in enumerate(entries.entries):
             ratings = [driver.rating for driver in entry.drivers]
             for problem in rulebook.crew_problems(entry.car_class, ratings, entry.category):
                 problems.append(InputError(entries_file, f"entries[{index}] (car {entry.car})",
                                            f"{problem} (series {rulebook.name})"))
+    if not problems:   # the scenario features (sim.season_plan) are checked by compiling the scenario
+        from sim.scenario import compile_scenario
+
+        try:
+            compile_scenario(path)
+        except InputError as error:
+            problems.extend(_errors_of(error))
     return problems
 
 

@@ -8,6 +8,7 @@ numpy scalars), numpy arrays where whole-field draws are scaled.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -64,6 +65,32 @@ class RaceField:
     # race
     race_seconds: float
     max_laps: int                          # columns of the lap-noise matrix
+
+    @functools.cached_property
+    def drive_limits_flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Drive-time minimums and maximums of every crew member, flattened car by car, and each
+        car's first index in that flat order (for a vectorised end-of-race check)."""
+        mins = np.array([m for car in self.min_drive_s for m in car], dtype=float)
+        maxs = np.array([m for car in self.max_drive_s for m in car], dtype=float)
+        starts = np.cumsum([0] + [len(car) for car in self.min_drive_s[:-1]])
+        return mins, maxs, starts
+
+    @functools.cached_property
+    def position_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """Class index per car, and a sub-category group id per car (-1 when it has none)."""
+        keys = {}
+        groups = [keys.setdefault((k, cat), len(keys)) if cat else -1
+                  for k, cat in zip(self.class_idx, self.categories)]
+        return np.array(self.class_idx, dtype=np.int64), np.array(groups, dtype=np.int64)
+
+    @functools.cached_property
+    def pit_constants(self) -> list[tuple]:
+        """Per car, the constants a pit stop reads, as one tuple (one lookup per stop instead of ten):
+        (fuel per lap, tank, reserve laps, refuel rate, tyre stints, tyre change s, driver change s,
+        pit-time sigma, 1 - neutral fuel factor)."""
+        return [(self.fuel_per_lap[c], self.fuel_capacity[c], self.reserve_laps[c], self.refuel_rate[c],
+                 self.tyre_stints[c], self.tyre_change_s[c], self.driver_change_s[c], self.pit_sigma[c],
+                 1.0 - self.neutral_fuel_factor[c]) for c in range(self.n)]
 
 
 def _traffic(class_names: list[str], ref: dict[str, float], counts: dict[str, int],

@@ -1,11 +1,13 @@
 """One endurance race as a discrete-event simulation (simpy), events only at decision points.
 
-Each car is a chain of simpy timeouts, one per stint end (pit entry), plus a wake-up when a
-neutralisation that started after the stint was planned has delayed it. Lap times are never
-simulated one by one: a car's laps are a row of a lap-noise matrix drawn once per race, and a
-stint of n laps takes `n * pace + (cumulative noise over those laps)` seconds of *green running*.
-Race control keeps the neutralisation periods (race-wide state); a car converts green running into
-wall-clock time through them (`_green`, `_wall_at`) when its event fires. See docs/race-model.md.
+Each car has at most one pending simpy timeout: its stint end (pit entry) or its next failure.
+Lap times are never simulated one by one: a car's laps are a row of a lap-noise matrix drawn once
+per race, and a stint of n laps takes `n * pace + (cumulative noise over those laps)` seconds of
+*green running*. Race control keeps the neutralisation periods (race-wide state); a car converts
+green running into wall-clock time through them (`_green`, `_wall_at`). When a neutralisation
+starts, is extended or ends, race control moves the cars it delays (cancelling their pending
+timeout) instead of letting them wake early; cars whose stint ends after the period are parked and
+scheduled once, exactly, when it ends. See docs/race-model.md.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ import math
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
 from sim.race.outcome import RaceOutcome, classify
 
 RED = "RED"
 _EPS = 1e-6
+_CANCELLED = ()   # callbacks of a cancelled timeout: simpy pops it and calls nothing
 
 
 class _Race:
     """State and event handlers of one running race; `run()` returns a RaceOutcome."""
 
-    def __init__(self, race, rng: np.random.Generator):
+    def __init__(self, race, rng: np.random.Generator, log: bool = True):
         f = race.field
         self.race = race
         self.f = f
@@ -40,7 +44,12 @@ class _Race:
         self.pit_fraction = model.strategy.pit_under_neutralisation_fraction
         self.overlap = sporting.pit.refuel_tyres_overlap
         self.min_refuel_s = sporting.pit.min_refuel_s
-        self.log: list[tuple[float, int, str, str]] = []
+        self.pit_lane_loss_s = f.pit_lane_loss_s
+        self.pit_constants = f.pit_constants
+        self.max_drive_s = f.max_drive_s
+        self.incident_hazard = f.incident_hazard
+        self.log_on = log
+        self.log: list[tuple[float, int, str, object]] = []
 
         # --- every random number of the race, drawn in batches ---------------------------------
         self.wet = bool(rng.random() < race.wet_probability)
@@ -52,9 +61,12 @@ class _Race:
         driver_pace = f.driver_pace_matrix + rng.standard_normal((n, 4)) * f.driver_form_sd
         q_laps = sporting.qualifying.laps
         q_noise = np.sort(rng.standard_normal((n, q_laps)), axis=1)[:, race.qualifying_rank - 1]
-        noise = rng.standard_normal((n, f.max_laps)) * (f.noise_sd * (noise_factor * lap_factor))[:, None]
+        width = f.max_laps
+        noise = rng.standard_normal((n, width))
+        noise *= (f.noise_sd * (noise_factor * lap_factor))[:, None]
         self.noise = noise
-        cum = np.zeros((n, f.max_laps + 1))
+        cum = np.empty((n, width + 1))
+        cum[:, 0] = 0.0
         np.cumsum(noise, axis=1, out=cum[:, 1:])
         self.cum = cum.tolist()
         fail_gaps = rng.standard_exponential((n, 3)) / np.maximum(f.failure_rate, 1e-300)[:, None]
@@ -79,15 +91,13 @@ class _Race:
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
-        quali_list = quali.tolist()
-        class_idx = f.class_idx
-        grid = sorted(range(n), key=lambda c: (class_idx[c], quali_list[c]))
-        self.grid_slot = [0] * n
-        for slot, c in enumerate(grid):
-            self.grid_slot[c] = slot
+        # grid: fastest class first, then qualifying time (lexsort: last key first)
+        grid = np.lexsort((quali, np.array(f.class_idx)))
+        grid_slot = np.empty(n, dtype=np.int64)
+        grid_slot[grid] = np.arange(n)
+        self.grid_slot = grid_slot.tolist()
 
         # --- car state (Python lists: the hot path indexes single cars) -------------------------
-        self.gen = [0] * n
         self.done = [False] * n
         self.t_on = [0.0] * n              # wall time the current stint's green running starts (pit exit)
         self.laps_before = [0] * n
@@ -107,7 +117,10 @@ class _Race:
         self.finish_t = [math.nan] * n
         self.pending_extra = [0.0] * n      # repair seconds to add at the next stop
         self.missed_flag = [False] * n      # still in the garage when the flag fell
+        self.pending: list = [None] * n     # the car's pending simpy timeout (None: none, or parked)
+        self.parked = [False] * n           # delayed past a running neutralisation: scheduled at its end
         self.n_events = 0
+        self.n_cancelled = 0
 
         # neutralisation periods: parallel lists; the last one may be running
         self.p_start: list[float] = []
@@ -227,15 +240,16 @@ class _Race:
         t_on = self.t_on[c]
         if now <= t_on:
             return 0, 0.0
-        if self.p_start:
-            e = self._green(t_on, now, self.pace[c]) - self.debt[c]
+        p = self.pace[c]
+        p_end = self.p_end
+        if p_end and p_end[-1] > t_on:
+            e = self._green(t_on, now, p) - self.debt[c]
         else:
             e = now - t_on - self.debt[c]
         if e <= 0.0:
             return 0, 0.0
         row = self.cum[c]
         j0 = self.laps_before[c]
-        p = self.pace[c]
         base = row[j0]
         limit = self.f.max_laps - j0 - 1
         k = int(e / p)
@@ -255,22 +269,39 @@ class _Race:
         j0 = self.laps_before[c]
         pace = self.pace[c]
         g = pace * k + row[j0 + k] - row[j0] + self.debt[c]
-        if not self.p_start:
-            return self.t_on[c] + g   # no neutralisation yet: green running is wall time
-        return self._wall_at(self.t_on[c], g, pace)
+        t_on = self.t_on[c]
+        p_end = self.p_end
+        if not p_end or p_end[-1] <= t_on:
+            return t_on + g   # no neutralisation in this stint yet: green running is wall time
+        return self._wall_at(t_on, g, pace)
 
     def _schedule(self, c: int, at: float) -> None:
-        """Wake car c at `at` (or at its next failure, if earlier)."""
+        """Wake car c at `at` (or at its next failure, if earlier); replaces its pending timeout."""
+        ev = self.pending[c]
+        if ev is not None:
+            ev.callbacks = _CANCELLED
+            self.n_cancelled += 1
+            self.pending[c] = None
+        self.parked[c] = False
         fail_at = self.fail_at[c]
         if fail_at < at:
             at = fail_at
         elif at >= self.T and self._flag_within_max_drive(c):
             return   # the stint reaches the flag: the race end takes it from here
         env = self.env
-        now = env.now
-        ev = env.timeout(at - now if at > now else 0.0, (c, self.gen[c]))
+        now = env._now
+        ev = Timeout(env, at - now if at > now else 0.0, c)
         ev.callbacks.append(self._wake)
+        self.pending[c] = ev
         self.n_events += 1
+
+    def _cancel(self, c: int) -> None:
+        """Drop car c's pending timeout (retired, or parked until a neutralisation ends)."""
+        ev = self.pending[c]
+        if ev is not None:
+            ev.callbacks = _CANCELLED
+            self.n_cancelled += 1
+            self.pending[c] = None
 
     # ---------------------------------------------------------------- car decisions
     def _choose_driver(self, c: int, now: float, current: int, stint_s: float) -> int:
@@ -324,38 +355,53 @@ class _Race:
     def _plan_stint(self, c: int, t_on: float) -> None:
         """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
         f = self.f
-        fpl = f.fuel_per_lap[c]
-        self.pace[c] = (self.car_base[c] + self.driver_pace[c][self.driver[c]]) * self.lap_factor
-        self.hazard_now[c] = f.incident_hazard[c][self.driver[c]]
-        self.stint_laps[c] = max(1, int(self.tank[c] / fpl) - f.reserve_laps[c])
+        d = self.driver[c]
+        self.pace[c] = (self.car_base[c] + self.driver_pace[c][d]) * self.lap_factor
+        self.hazard_now[c] = f.incident_hazard[c][d]
+        laps = int(self.tank[c] / f.fuel_per_lap[c]) - f.reserve_laps[c]
+        self.stint_laps[c] = laps if laps > 1 else 1
         self.reserve_used[c] = 0
         self.t_on[c] = t_on
 
     def _wake(self, ev) -> None:
-        c, gen = ev._value
-        if gen != self.gen[c] or self.done[c]:
+        c = ev._value
+        self.pending[c] = None
+        if self.done[c]:
             return
-        now = self.env.now
+        now = self.env._now
         if self.fail_at[c] <= now + _EPS:
             self._failure(c, now)
             return
-        t_end = self._crossing(c, self.stint_laps[c])
+        laps = self.stint_laps[c]
+        # _crossing inlined: is this still the stint end?
+        row = self.cum[c]
+        j0 = self.laps_before[c]
+        pace = self.pace[c]
+        g = pace * laps + row[j0 + laps] - row[j0] + self.debt[c]
+        t_on = self.t_on[c]
+        p_end = self.p_end
+        t_end = t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace)
         if t_end > now + _EPS:
-            t_end = self._respect_max_drive(c, now, t_end)
-            self._schedule(c, t_end)
+            # a neutralisation or a time loss since the wake-up was planned has delayed the stint
+            if p_end and t_end >= p_end[-1] > now and self.fail_at[c] >= p_end[-1]:
+                # it ends after the running neutralisation, which may still get longer: park the
+                # car, race control schedules it once, exactly, when the period ends
+                self.parked[c] = True
+                return
+            self._schedule(c, self._respect_max_drive(c, now, t_end))
             return
-        self._pit_entry(c, now, self.stint_laps[c], 0.0, forced=False)
+        self._pit_entry(c, now, laps, 0.0, False)
 
     def _flag_within_max_drive(self, c: int) -> bool:
         """True when the driver in car c can stay in until the flag without passing his maximum."""
         d = self.driver[c]
-        left = self.f.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
+        left = self.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
         return self.T + 2 * self.pace[c] - self.t_on[c] <= left
 
     def _respect_max_drive(self, c: int, now: float, t_end: float) -> float:
         """Call the driver in early when a delayed stint would take him past his maximum drive time."""
         d = self.driver[c]
-        left = self.f.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
+        left = self.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
         t_on = self.t_on[c]
         if t_end - t_on <= left or self.T + self.pace[c] - t_on <= left:
             return t_end  # within the limit, or the flag comes first
@@ -365,7 +411,8 @@ class _Race:
             laps -= 1
         if laps != self.stint_laps[c]:
             self.stint_laps[c] = laps
-            self.log.append((now, c, "driver_called_in", f"{self.f.drivers[c][d]} near the maximum drive time"))
+            if self.log_on:
+                self.log.append((now, c, "driver_called_in", f"{self.f.drivers[c][d]} near the maximum drive time"))
             return self._crossing(c, laps)
         return t_end
 
@@ -376,62 +423,98 @@ class _Race:
         return kind == RED or kind in self.sporting.pit.closed_under or now < self.pit_open_at
 
     def _pit_entry(self, c: int, now: float, laps: int, extra_s: float, forced: bool) -> None:
-        f = self.f
-        if not forced and self._pit_closed(now) and self.reserve_used[c] < f.reserve_laps[c] + 1:
+        fpl, capacity, reserve, refuel_rate, tyre_stints, tyre_change, driver_change, sigma, neutral_saving = \
+            self.pit_constants[c]
+        p_end = self.p_end
+        neutralised = p_end and p_end[-1] > now
+        if neutralised and not forced and self._pit_closed(now) and self.reserve_used[c] < reserve + 1:
             # pit entry closed: stay out a lap on the reserve
             self.reserve_used[c] += 1
             self.stint_laps[c] = laps + 1
-            self.log.append((now, c, "pit_closed", "stays out one more lap"))
+            if self.log_on:
+                self.log.append((now, c, "pit_closed", "stays out one more lap"))
             self._schedule(c, self._crossing(c, laps + 1))
             return
-        fpl = f.fuel_per_lap[c]
         t_on = self.t_on[c]
         d = self.driver[c]
+        pace = self.pace[c]
+        laps_before = self.laps_before[c]
         if laps > 0:
-            self.stints.append((c, self.laps_before[c], laps, self.pace[c]))
-        if now > t_on:
-            self.drive[c][d] += now - t_on - self._red_time(t_on, now)
+            self.stints.append((c, laps_before, laps, pace))
         used = laps * fpl
-        if self.p_start:
-            pace = self.pace[c]
-            used -= (self._neutral_progress(t_on, now, pace) / pace) * fpl * (1 - f.neutral_fuel_factor[c])
-            if used < 0.0:
-                used = 0.0
+        if now > t_on:
+            if self.any_red:
+                self.drive[c][d] += now - t_on - self._red_time(t_on, now)
+            else:
+                self.drive[c][d] += now - t_on
+            if p_end and p_end[-1] > t_on:
+                used -= (self._neutral_progress(t_on, now, pace) / pace) * fpl * neutral_saving
+                if used < 0.0:
+                    used = 0.0
         self.fuel_used[c] += used
         tank = self.tank[c] - used
-        self.tank[c] = tank if tank > 0.0 else 0.0
-        self.laps_before[c] += laps
+        if tank < 0.0:
+            tank = 0.0
+        self.laps_before[c] = laps_before + laps
         self.debt[c] = 0.0
 
-        remaining = self.T - now
-        capacity = f.fuel_capacity[c]
-        stint_s = (capacity / fpl - f.reserve_laps[c]) * self.pace[c]
-        nxt = self._choose_driver(c, now + extra_s + self.pending_extra[c], d, stint_s)
-        est_laps = remaining / self.pace[c] + 1
-        need = min(capacity, (est_laps + f.reserve_laps[c]) * fpl)
-        add = max(0.0, need - self.tank[c])
-        refuel = max(self.min_refuel_s, add / f.refuel_rate[c]) if add > 0 else 0.0
-        self.stints_on_tyres[c] += 1
-        tyres = 0.0
-        if self.stints_on_tyres[c] >= f.tyre_stints[c]:
-            tyres = f.tyre_change_s[c]
-            self.stints_on_tyres[c] = 0
-        change = f.driver_change_s[c] if nxt != d else 0.0
-        if self.overlap:
-            stationary = max(refuel, tyres, change)
+        T = self.T
+        pending_extra = self.pending_extra[c]
+        nxt = self._choose_driver(c, now + extra_s + pending_extra, d, (capacity / fpl - reserve) * pace)
+        need = ((T - now) / pace + 1 + reserve) * fpl
+        if need > capacity:
+            need = capacity
+        add = need - tank
+        if add > 0.0:
+            refuel = add / refuel_rate
+            if refuel < self.min_refuel_s:
+                refuel = self.min_refuel_s
         else:
-            stationary = max(refuel, change) + tyres
-        stationary *= math.exp(f.pit_sigma[c] * self._z())
-        extra = extra_s + self.pending_extra[c]
+            add = refuel = 0.0
+        on_tyres = self.stints_on_tyres[c] + 1
+        if on_tyres >= tyre_stints:
+            tyres = tyre_change
+            on_tyres = 0
+        else:
+            tyres = 0.0
+        self.stints_on_tyres[c] = on_tyres
+        change = driver_change if nxt != d else 0.0
+        if self.overlap:
+            stationary = refuel if refuel > tyres else tyres
+            if change > stationary:
+                stationary = change
+        else:
+            stationary = (refuel if refuel > change else change) + tyres
+        # next standard normal of the pool (inlined _z: one per stop)
+        zi = self.zi
+        if zi >= len(self.zpool):
+            self.zpool.extend(self.rng.standard_normal(64).tolist())
+        self.zi = zi + 1
+        stationary *= math.exp(sigma * self.zpool[zi])
+        extra = extra_s + pending_extra
         self.pending_extra[c] = 0.0
-        duration = f.pit_lane_loss_s + stationary + extra
-        self.tank[c] += add
+        duration = self.pit_lane_loss_s + stationary + extra
+        self.tank[c] = tank + add
         self.pit_stops[c] += 1
         self.driver[c] = nxt
-        # raw values; sim.race.log formats them only when the log is asked for
-        self.log.append((now, c, "pit_stop", (self.laps_before[c], duration, stationary, extra, add, tyres, d, nxt)))
-        self._plan_stint(c, now + duration)
-        self._schedule(c, self._crossing(c, self.stint_laps[c]))
+        if self.log_on:
+            # raw values; sim.race.log formats them only when the log is asked for
+            self.log.append((now, c, "pit_stop", (laps_before + laps, duration, stationary, extra, add, tyres, d, nxt)))
+        # the next stint (_plan_stint and _crossing inlined: this runs at every stop)
+        t_on = now + duration
+        self.t_on[c] = t_on
+        pace = (self.car_base[c] + self.driver_pace[c][nxt]) * self.lap_factor
+        self.pace[c] = pace
+        self.hazard_now[c] = self.incident_hazard[c][nxt]
+        stint = int(self.tank[c] / fpl) - reserve
+        if stint < 1:
+            stint = 1
+        self.stint_laps[c] = stint
+        self.reserve_used[c] = 0
+        row = self.cum[c]
+        j0 = laps_before + laps
+        g = pace * stint + row[j0 + stint] - row[j0]
+        self._schedule(c, t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace))
 
     def _retire(self, c: int, now: float, reason: str) -> None:
         k, _ = self._laps_done(c, now)
@@ -444,10 +527,12 @@ class _Race:
         self.laps_before[c] += k
         self.done[c] = True
         self.hazard_now[c] = 0.0
-        self.gen[c] += 1
+        self._cancel(c)
+        self.parked[c] = False
         self.retire_t[c] = now
         self.final_laps[c] = self.laps_before[c]
-        self.log.append((now, c, "retirement", f"{reason}, lap {self.laps_before[c]}"))
+        if self.log_on:
+            self.log.append((now, c, "retirement", f"{reason}, lap {self.laps_before[c]}"))
 
     def _failure(self, c: int, now: float) -> None:
         f = self.f
@@ -455,11 +540,11 @@ class _Race:
         self.fail_at[c] = self.fail_times[c][self.fail_next[c]] if self.fail_next[c] < 3 else math.inf
         repair = f.repair_median_s[c] * math.exp(f.repair_sigma[c] * self._z())
         if self._u() < f.repair_probability[c] and now + repair < self.T:
-            self.log.append((now, c, "failure", f"repaired in the garage, {repair:.0f} s"))
+            if self.log_on:
+                self.log.append((now, c, "failure", f"repaired in the garage, {repair:.0f} s"))
             if now < self.t_on[c]:
                 # already in the pit lane: the stop gets longer
                 self.t_on[c] += repair
-                self.gen[c] += 1
                 self._schedule(c, self._crossing(c, self.stint_laps[c]))
             else:
                 k, _ = self._laps_done(c, now)
@@ -471,9 +556,9 @@ class _Race:
 
     # ---------------------------------------------------------------- race control
     def _incident(self, ev) -> None:
-        now = self.env.now
-        f = self.f
-        if self.p_start and self.p_kind[-1] == RED and self.p_end[-1] > now:
+        now = self.env._now
+        p_end = self.p_end
+        if p_end and self.p_kind[-1] == RED and p_end[-1] > now:
             return  # the cars are parked in the pit lane
         t_on = self.t_on
         # hazard of each car's current driver; cars in the pit lane are safe
@@ -481,6 +566,7 @@ class _Race:
         total = sum(hazards) * self.incident_factor
         if self._u() * self.lam >= total:
             return
+        f = self.f
         pick = self._u() * total / self.incident_factor
         c = 0
         for c, h in enumerate(hazards):
@@ -490,24 +576,29 @@ class _Race:
         if hazards[c] <= 0.0:
             return   # rounding left the pick past the last car on track
         inc = self.inc
+        log = self.log if self.log_on else None
         driver = f.drivers[c][self.driver[c]]
         roll = self._u()
         if roll < inc.retire_probability:
-            self.log.append((now, c, "incident", f"accident ({driver}), car out"))
+            if log is not None:
+                log.append((now, c, "incident", f"accident ({driver}), car out"))
             self._retire(c, now, "accident")
             neutralise_p = max(self.rc.neutralise_probability, self.rc.stoppage_neutralise_probability)
         else:
             if roll < inc.retire_probability + inc.damage_probability:
                 lost = self._lognormal(inc.damage_time_s)
-                self.log.append((now, c, "incident", f"contact ({driver}), damage repaired in the pits: {lost:.0f} s"))
+                if log is not None:
+                    log.append((now, c, "incident", f"contact ({driver}), damage repaired in the pits: {lost:.0f} s"))
                 self.pending_extra[c] += lost
             else:
                 lost = self._lognormal(inc.spin_time_s)
-                self.log.append((now, c, "incident", f"off ({driver}), {lost:.0f} s lost"))
+                if log is not None:
+                    log.append((now, c, "incident", f"off ({driver}), {lost:.0f} s lost"))
                 self.debt[c] += lost
             if self._u() < inc.penalty_probability:
                 self.debt[c] += f.pit_lane_loss_s
-                self.log.append((now, c, "penalty", "drive-through for causing a collision"))
+                if log is not None:
+                    log.append((now, c, "penalty", "drive-through for causing a collision"))
             neutralise_p = self.rc.neutralise_probability
         if self._u() < neutralise_p:
             self._neutralise(now, f"incident car {f.cars[c]}")
@@ -523,7 +614,9 @@ class _Race:
             if now + extra > self.p_end[-1]:
                 self.p_end[-1] = now + extra
                 self._schedule_period_end()
-                self.log.append((now, -1, "neutralisation_extended", f"{kind} until {now + extra:.0f} s ({cause})"))
+                if self.log_on:
+                    self.log.append((now, -1, "neutralisation_extended", f"{kind} until {now + extra:.0f} s ({cause})"))
+                self._unpark_within(now)
             return
         if self.sporting.red_flag and self._u() < self.rc.red_flag.probability:
             kind, lps, duration = RED, 0.0, self._lognormal(self.rc.red_flag.duration_s)
@@ -547,7 +640,8 @@ class _Race:
         self.p_lps.append(lps)
         self.p_kind.append(kind)
         self.any_red = self.any_red or kind == RED
-        self.log.append((now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))
+        if self.log_on:
+            self.log.append((now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))
         self._schedule_period_end()
         self.pit_open_at = now
         if kind == "SC" and self.sporting.pit.sc_closed_laps > 0:
@@ -559,15 +653,28 @@ class _Race:
         elif not self._pit_closed(now):
             self._opportunistic_stops(now)
 
+    def _unpark_within(self, now: float) -> None:
+        """The running period got longer: a parked car whose stint (or next failure) now falls inside
+        it wakes then."""
+        period_end = self.p_end[-1]
+        parked = self.parked
+        for c in range(self.n):
+            if parked[c]:
+                t_end = self._crossing(c, self.stint_laps[c])
+                if t_end < period_end:
+                    self._schedule(c, self._respect_max_drive(c, now, t_end))
+                elif self.fail_at[c] < period_end:
+                    self._schedule(c, t_end)   # wakes at the failure
+
     def _schedule_period_end(self) -> None:
         self.p_gen += 1
-        now = self.env.now
+        now = self.env._now
         ev = self.env.timeout(self.p_end[-1] - now, self.p_gen)
         ev.callbacks.append(self._period_end)
         self.n_events += 1
 
     def _pit_opens(self, ev) -> None:
-        now = self.env.now
+        now = self.env._now
         if self.p_start and self.p_end[-1] > now:
             self._opportunistic_stops(now)
 
@@ -575,47 +682,54 @@ class _Race:
         """Cars well into their stint pit at their next crossing while the field is slow."""
         remaining = self.T - now
         fraction = self.pit_fraction
+        done, t_on, stint_laps, pace = self.done, self.t_on, self.stint_laps, self.pace
         for c in range(self.n):
-            if self.done[c] or self.t_on[c] > now:
+            if done[c] or t_on[c] > now:
                 continue
             # wall time overstates progress, so this cheap test never skips a car that is far enough in
-            if now - self.t_on[c] < fraction * (self.stint_laps[c] - 1) * self.pace[c] * 0.9:
+            if now - t_on[c] < fraction * (stint_laps[c] - 1) * pace[c] * 0.9:
                 continue
             k, _ = self._laps_done(c, now)
-            planned = self.stint_laps[c]
-            if k + 1 >= planned or (k + 1) < self.pit_fraction * planned:
+            planned = stint_laps[c]
+            if k + 1 >= planned or (k + 1) < fraction * planned:
                 continue
-            if (planned - k) * self.pace[c] > remaining:
+            if (planned - k) * pace[c] > remaining:
                 continue  # the fuel on board reaches the flag
             d = self.driver[c]
             minimum = self.f.min_drive_s[c][d]
-            if minimum > 0.0 and self.drive[c][d] + (now - self.t_on[c]) < minimum + self.margin:
+            if minimum > 0.0 and self.drive[c][d] + (now - t_on[c]) < minimum + self.margin:
                 continue  # this driver still needs the time
-            self.stint_laps[c] = k + 1
-            self.gen[c] += 1
+            stint_laps[c] = k + 1
             self._schedule(c, self._crossing(c, k + 1))
 
     def _period_end(self, ev) -> None:
         if ev._value != self.p_gen:
             return
-        now = self.env.now
+        now = self.env._now
         kind = self.p_kind[-1]
-        self.log.append((now, -1, "neutralisation_end", kind))
+        if self.log_on:
+            self.log.append((now, -1, "neutralisation_end", kind))
         spec = self.rc.procedures.get(kind)
         if kind == RED:
             spec = self.rc.procedures.get("SC")  # restart behind the Safety Car
         if spec is not None and spec.bunching:
             self._bunch(now, spec.train_gap_s)
+        parked = self.parked
+        for c in range(self.n):
+            if parked[c]:
+                # the delay is final now: wake the car exactly at its stint end
+                self._schedule(c, self._respect_max_drive(c, now, self._crossing(c, self.stint_laps[c])))
 
     def _bunch(self, now: float, gap_s: float) -> None:
         """Safety Car train: inside each class the gaps of the cars on track shrink to the train gap
         (laps down stay down); the cars ahead take the loss as debt, the last car keeps its place."""
         by_class: dict[int, list[tuple[float, int]]] = {}
+        class_idx = self.f.class_idx
         for c in range(self.n):
             if self.done[c] or now <= self.t_on[c]:
                 continue  # retired, or in the pit lane: rejoins wherever it comes out
             k, frac = self._laps_done(c, now)
-            by_class.setdefault(self.f.class_idx[c], []).append((self.laps_before[c] + k + frac, c))
+            by_class.setdefault(class_idx[c], []).append((self.laps_before[c] + k + frac, c))
         for cars in by_class.values():
             cars.sort(reverse=True)
             new_pos = cars[-1][0]
@@ -656,7 +770,8 @@ class _Race:
                 self.fuel_used[c] += k * self.f.fuel_per_lap[c]
                 self.final_laps[c] = self.laps_before[c] + k
                 self.finish_t[c] = now
-            self.log.append((now, -1, "chequered_flag", "race ends under the red flag"))
+            if self.log_on:
+                self.log.append((now, -1, "chequered_flag", "race ends under the red flag"))
             return
         best, leader = -1.0, running[0]
         for c in running:
@@ -677,7 +792,8 @@ class _Race:
                 self.missed_flag[c] = True
                 self.final_laps[c] = self.laps_before[c]
                 self.finish_t[c] = now
-                self.log.append((now, c, "no_flag", "in the garage at the finish"))
+                if self.log_on:
+                    self.log.append((now, c, "no_flag", "in the garage at the finish"))
                 continue
             self.stints.append((c, self.laps_before[c], k, self.pace[c]))
             if t > self.t_on[c]:
@@ -685,7 +801,8 @@ class _Race:
             self.fuel_used[c] += k * self.f.fuel_per_lap[c]
             self.final_laps[c] = self.laps_before[c] + k
             self.finish_t[c] = t
-        self.log.append((t_flag, leader, "chequered_flag", f"{self.final_laps[leader]} laps"))
+        if self.log_on:
+            self.log.append((t_flag, leader, "chequered_flag", f"{self.final_laps[leader]} laps"))
 
     def start(self):
         """Grid, first stints, incident candidates and the race-end event; returns that event."""
@@ -712,6 +829,8 @@ class _Race:
         return classify(self)
 
 
-def run_race(race, rng: np.random.Generator) -> RaceOutcome:
-    """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas."""
-    return _Race(race, rng).run()
+def run_race(race, rng: np.random.Generator, log: bool = True) -> RaceOutcome:
+    """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas.
+
+    `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same."""
+    return _Race(race, rng, log).run()

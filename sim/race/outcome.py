@@ -6,6 +6,7 @@ results table (`outcomes_to_results`, the only place pandas is used).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -32,8 +33,9 @@ class RaceOutcome:
     wet: bool
     neutralisations: list[tuple[str, float, float]]   # (procedure, start s, end s)
     drive_time_breaches: np.ndarray   # bool per car
-    events: int
-    log: list[tuple[float, int, str, str]]
+    events: int                 # simpy timeouts scheduled (car wake-ups, incidents, race control)
+    log: list[tuple[float, int, str, object]]   # empty when run with log=False
+    cancelled_events: int = 0   # of those, car wake-ups cancelled before firing (replaced plans)
 
     @property
     def car_laps(self) -> int:
@@ -43,23 +45,37 @@ class RaceOutcome:
 def _fastest_laps(state) -> np.ndarray:
     """Best lap per car: the minimum over its stints of stint pace + that stint's lap noise."""
     n, width = state.n, state.f.max_laps
-    best = np.full(n, np.nan)
-    stints = [s for s in state.stints if s[2] > 0]
-    if not stints:
-        return best
-    stints.sort(key=lambda s: (s[0], s[1]))
-    flat = np.append(state.noise.ravel(), 0.0)
-    bounds = []
-    for car, first, laps, _ in stints:
-        start = car * width + first
-        bounds.append(start)
-        bounds.append(min(start + laps, car * width + width))
-    mins = np.minimum.reduceat(flat, np.array(bounds))[0::2]
-    values = mins + np.array([s[3] for s in stints])
-    cars = np.array([s[0] for s in stints])
-    firsts = np.flatnonzero(np.r_[True, cars[1:] != cars[:-1]])
-    best[cars[firsts]] = np.minimum.reduceat(values, firsts)
+    best = np.full(n, np.inf)
+    if not state.stints:
+        return np.full(n, np.nan)
+    stints = np.array(state.stints)                  # (car, first lap index, laps, pace)
+    stints = stints[stints[:, 2] > 0]
+    cars = stints[:, 0].astype(np.int64)
+    start = cars * width + stints[:, 1].astype(np.int64)
+    end = np.minimum(start + stints[:, 2].astype(np.int64), cars * width + width)
+    bounds = np.empty(2 * len(start), dtype=np.int64)
+    bounds[0::2] = start
+    bounds[1::2] = end
+    flat = np.append(state.noise.ravel(), 0.0)      # the sentinel lets a bound equal the last index
+    mins = np.minimum.reduceat(flat, bounds)[0::2]   # odd slices (between stints) are discarded
+    np.minimum.at(best, cars, mins + stints[:, 3])
+    best[np.isinf(best)] = np.nan
     return best
+
+
+def _rank_within(order: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """1-based position of each car inside its group, following the overall `order`; 0 for group -1."""
+    n = len(order)
+    g = group[order]
+    by_group = np.argsort(g, kind="stable")          # grouped, overall order kept inside each group
+    sorted_groups = g[by_group]
+    index = np.arange(n)
+    first = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    rank = index - np.maximum.accumulate(np.where(first, index, 0)) + 1
+    out = np.zeros(n, dtype=np.int64)
+    out[order[by_group]] = rank
+    out[group < 0] = 0
+    return out
 
 
 def classify(state) -> RaceOutcome:
@@ -70,41 +86,40 @@ def classify(state) -> RaceOutcome:
     end_rules = race.sporting.race_end
     penalty = race.sporting.drive_time_penalty
     done = np.array(state.done)
+    missed = np.array(state.missed_flag)
     laps = np.array(state.final_laps, dtype=np.int64)
     time_s = np.where(done, np.array(state.retire_t), np.array(state.finish_t))
-    class_idx = np.array(f.class_idx)
+    class_idx, category_group = f.position_groups
 
     # A red flag stops the drive-time clocks; the minimums shrink in proportion or are waived (sporting rules).
     red = state._red_time(0.0, state.T)
     scale = (state.T - red) / state.T
     if red and race.sporting.drive_time_minimums_after_red_flag == "waived":
         scale = 0.0
-    breaches = np.zeros(n, dtype=bool)
-    for c in range(n):
-        if done[c] or state.missed_flag[c]:
-            continue
-        for i, t in enumerate(state.drive[c]):
-            if t < f.min_drive_s[c][i] * scale - 1e-6 or t > f.max_drive_s[c][i] + 1e-6:
-                breaches[c] = True
-                state.log.append((float(time_s[c]), c, "drive_time_penalty",
-                                  f"{f.drivers[c][i]} drove {t / 60:.1f} min "
-                                  f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min); "
-                                  f"penalty: {penalty.kind}"))
-                break
+    mins, maxs, starts = f.drive_limits_flat
+    drive = np.fromiter(itertools.chain.from_iterable(state.drive), dtype=float, count=len(mins))
+    bad = (drive < mins * scale - 1e-6) | (drive > maxs + 1e-6)
+    breaches = np.logical_or.reduceat(bad, starts) & ~done & ~missed
+    if state.log_on:
+        for c in np.flatnonzero(breaches).tolist():
+            i = int(np.argmax(bad[starts[c]:starts[c] + len(state.drive[c])]))
+            t = state.drive[c][i]
+            state.log.append((float(time_s[c]), c, "drive_time_penalty",
+                              f"{f.drivers[c][i]} drove {t / 60:.1f} min "
+                              f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min); "
+                              f"penalty: {penalty.kind}"))
     if penalty.kind == "time":
         time_s = np.where(breaches, time_s + penalty.seconds, time_s)
     elif penalty.kind == "laps":
         laps = np.where(breaches, np.maximum(laps - penalty.laps, 0), laps)
 
     status = np.full(n, DNF, dtype=np.int64)
-    winner = np.zeros(len(f.class_order), dtype=np.int64)
-    for k in range(len(f.class_order)):
-        mask = (class_idx == k) & (~done if end_rules.chequered_flag_required else True)
-        if mask.any():
-            winner[k] = laps[mask].max()
+    n_classes = len(f.class_order)
+    eligible = ~done if end_rules.chequered_flag_required else np.ones(n, dtype=bool)
+    winner = np.zeros(n_classes, dtype=np.int64)
+    np.maximum.at(winner, class_idx[eligible], laps[eligible])
     enough = laps >= np.ceil(end_rules.min_distance_fraction * winner[class_idx] - 1e-9)
     status[~done] = np.where(enough[~done], CLASSIFIED, NOT_CLASSIFIED)
-    missed = np.array(state.missed_flag)
     if end_rules.chequered_flag_required:
         status[missed] = NOT_CLASSIFIED
     if not end_rules.chequered_flag_required:
@@ -120,24 +135,15 @@ def classify(state) -> RaceOutcome:
     order = np.lexsort((sort_time, -laps, status))
     overall = np.empty(n, dtype=np.int64)
     overall[order] = np.arange(1, n + 1)
-    class_position = np.zeros(n, dtype=np.int64)
-    category_position = np.zeros(n, dtype=np.int64)
-    seen_class: dict[int, int] = {}
-    seen_cat: dict[tuple[int, str], int] = {}
-    for c in order:
-        k = f.class_idx[c]
-        seen_class[k] = seen_class.get(k, 0) + 1
-        class_position[c] = seen_class[k]
-        if f.categories[c]:
-            key = (k, f.categories[c])
-            seen_cat[key] = seen_cat.get(key, 0) + 1
-            category_position[c] = seen_cat[key]
+    class_position = _rank_within(order, class_idx)
+    category_position = _rank_within(order, category_group)
 
-    pole = np.zeros(n, dtype=np.int64)
+    # class pole: the best qualifying time of each class (first car on ties)
     quali = state.quali
-    for k in range(len(f.class_order)):
-        members = np.flatnonzero(class_idx == k)
-        pole[members[np.argmin(quali[members])]] = 1
+    by_time = np.lexsort((quali, class_idx))
+    first = np.r_[True, class_idx[by_time][1:] != class_idx[by_time][:-1]]
+    pole = np.zeros(n, dtype=np.int64)
+    pole[by_time[first]] = 1
 
     return RaceOutcome(
         race_id=race.race_id, round=race.round, laps=laps, time_s=time_s, status=status,
@@ -147,17 +153,27 @@ def classify(state) -> RaceOutcome:
         drive_time_s=[tuple(d) for d in state.drive], grid=np.array(state.grid_slot, dtype=np.int64),
         wet=state.wet,
         neutralisations=list(zip(state.p_kind, state.p_start, [min(e, state.T) for e in state.p_end])),
-        drive_time_breaches=breaches, events=state.n_events, log=state.log)
+        drive_time_breaches=breaches, events=state.n_events, log=state.log,
+        cancelled_events=state.n_cancelled)
 
 
-def _static_columns(race) -> dict[str, list]:
+_TEXT_COLUMNS = ("car", "team", "class", "category", "drivers", "ratings", "entry", "car_model")
+
+
+def _static_columns(race) -> dict[str, np.ndarray]:
     """The per-car text columns of a race's field (the same for every simulated run of it)."""
     f = race.field
-    return {
-        "car": list(f.cars), "team": list(f.teams), "class": list(f.classes), "category": list(f.categories),
+    values = {
+        "car": f.cars, "team": f.teams, "class": f.classes, "category": f.categories,
         "drivers": [";".join(d) for d in f.drivers], "ratings": [";".join(r) for r in f.ratings],
-        "entry": list(f.entry_kinds), "car_model": list(f.car_models),
+        "entry": f.entry_kinds, "car_model": f.car_models,
     }
+    return {name: np.array(column, dtype=object) for name, column in values.items()}
+
+
+def _drive_time_text(outcome) -> list[str]:
+    """`drive_time_s` column text: each driver's seconds, one decimal, `;`-separated."""
+    return [";".join([f"{t:.1f}" for t in d]) for d in outcome.drive_time_s]
 
 
 def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None):
@@ -165,7 +181,7 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
 
     `race_or_races` is one CompiledRace for all outcomes or a list parallel to `outcomes`;
     `season` (an int or a list parallel to `outcomes`) adds the optional `season` column.
-    Built once per batch: numeric columns are concatenated arrays, text columns cached per race.
+    Built once per batch: every column is one numpy concatenation, text columns cached per race.
     """
     import pandas as pd
 
@@ -174,17 +190,15 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
     races = list(race_or_races) if isinstance(race_or_races, (list, tuple)) else [race_or_races] * len(outcomes)
     seasons = list(season) if isinstance(season, (list, tuple)) else [season] * len(outcomes)
     sizes = np.array([len(o.laps) for o in outcomes])
-    cache: dict[int, dict[str, list]] = {}
-    text: dict[str, list] = {name: [] for name in ("car", "team", "class", "category", "drivers", "ratings",
-                                                    "entry", "car_model")}
-    drive_time: list[str] = []
-    for race, outcome in zip(races, outcomes):
+    cache: dict[int, dict[str, np.ndarray]] = {}
+    statics = []
+    for race in races:
         static = cache.get(id(race))
         if static is None:
             static = cache[id(race)] = _static_columns(race)
-        for name, values in static.items():
-            text[name] += values
-        drive_time += [";".join(f"{t:.1f}" for t in d) for d in outcome.drive_time_s]
+        statics.append(static)
+    text = {name: np.concatenate([static[name] for static in statics]) for name in _TEXT_COLUMNS}
+    drive_time = list(itertools.chain.from_iterable(_drive_time_text(o) for o in outcomes))
 
     def stack(attr: str) -> np.ndarray:
         return np.concatenate([getattr(o, attr) for o in outcomes])

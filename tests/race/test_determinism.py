@@ -89,3 +89,16 @@ def test_cli_bench_last_line_json():
     assert code == 0, err
     report = json.loads(out.strip().splitlines()[-1])
     assert report["races"] == 8 and report["ms_per_race"] > 0 and report["car_laps_per_s"] > 0
+
+
+@pytest.mark.parametrize("race_index", [0, 3])
+def test_race_without_log_is_the_same_race(alms_2023, race_index):
+    """`log=False` (Monte Carlo) skips only the event log: same draws, same results, same events."""
+    race = alms_2023.races[race_index]
+    for seed in range(6):
+        logged = run_race(race, race_rng(seed, 0, race_index))
+        quiet = run_race(race, race_rng(seed, 0, race_index), log=False)
+        pd.testing.assert_frame_equal(outcomes_to_results(race, logged), outcomes_to_results(race, quiet))
+        assert quiet.log == [] and logged.log
+        assert (quiet.events, quiet.cancelled_events) == (logged.events, logged.cancelled_events)
+        assert sum(row[2] == "pit_stop" for row in logged.log) == int(logged.pit_stops.sum())

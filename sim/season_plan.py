@@ -1,0 +1,348 @@
+"""What varies between the seasons of one scenario, compiled once: results so far, forced outcomes,
+the participation model, per-race field variants and the championships a race belongs to.
+
+`SeasonPlan` is built by `sim.scenario.compile_scenario` and used by `sim.season`: per season it
+draws who enters each round (season stream, never a race stream), runs the races not yet run,
+imposes the forced outcomes on the race outcome arrays, and puts the results so far in front.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import OrderedDict
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.config.scenario import ForcedOutcome
+from sim.race.outcome import CLASSIFIED, DNF, RaceOutcome
+from sim.seeds import season_rng
+
+PARTICIPATION_STREAM = 0
+VARIANT_CACHE_SIZE = 512   # field variants kept per process: bounded memory, most repeats still hit
+
+
+@dataclasses.dataclass(frozen=True)
+class ChampionshipInfo:
+    """One championship of a scenario: its id (rulebook name), rulebook and standings-title prefix."""
+
+    name: str
+    rulebook: object = dataclasses.field(repr=False)   # SeriesRulebook
+    title_prefix: str       # "" for the scenario's own series
+
+
+@dataclasses.dataclass
+class SeasonPlan:
+    """Season-level features of a compiled scenario (see the module docstring)."""
+
+    fixed: pd.DataFrame | None = None                   # results so far (rows of the fixed races)
+    fixed_races: frozenset[str] = frozenset()
+    forced: Mapping[int, tuple[ForcedOutcome, ...]] = dataclasses.field(default_factory=dict)
+    participation_cars: tuple[str, ...] = ()             # rows of `participation_p`
+    participation_p: np.ndarray | None = None            # (cars, rounds) probability of entering
+    championships: tuple[ChampionshipInfo, ...] = ()     # more than one: results get a `championship` column
+    race_championship: Mapping[str, str] = dataclasses.field(default_factory=dict)   # race id -> championship
+    _variants: OrderedDict = dataclasses.field(default_factory=OrderedDict, repr=False, compare=False)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_variants"] = OrderedDict()   # workers rebuild their own cache
+        return state
+
+    @property
+    def multi_championship(self) -> bool:
+        return len(self.championships) > 1
+
+    def draw_presence(self, seed: int, season: int) -> np.ndarray | None:
+        """(cars, rounds) booleans: which car enters which round in this season; None = everybody."""
+        if self.participation_p is None:
+            return None
+        rng = season_rng(seed, season, PARTICIPATION_STREAM)
+        return rng.random(self.participation_p.shape) < self.participation_p
+
+    def race_variant(self, race, presence: np.ndarray | None):
+        """The race with the cars that skip its round removed (cached per distinct field)."""
+        if presence is None:
+            return race
+        index = {car: i for i, car in enumerate(self.participation_cars)}
+        column = presence[:, race.round - 1]
+        absent = tuple(i for i, entry in enumerate(race.entries) if not column[index[entry.car]])
+        if not absent:
+            return race
+        key = (race.index, absent)
+        variant = self._variants.get(key)
+        if variant is None:
+            gone = set(absent)
+            variant = race.with_entries(tuple(e for i, e in enumerate(race.entries) if i not in gone))
+            self._variants[key] = variant
+            if len(self._variants) > VARIANT_CACHE_SIZE:
+                self._variants.popitem(last=False)
+        else:
+            self._variants.move_to_end(key)
+        return variant
+
+    def fixed_rows(self, season_indices: Sequence[int] | None) -> pd.DataFrame | None:
+        """The results so far, once per season (with a `season` column when seasons are given)."""
+        if self.fixed is None or self.fixed.empty:
+            return None
+        if season_indices is None:
+            return self.fixed.copy()
+        seasons = np.asarray(list(season_indices), dtype=np.int64)
+        frame = self.fixed.loc[np.tile(np.arange(len(self.fixed)), len(seasons))].reset_index(drop=True)
+        frame.insert(0, "season", np.repeat(seasons, len(self.fixed)))
+        return frame
+
+
+def participation_matrix(participation, races, entries_home: Mapping[str, str], round_regions: Sequence[str],
+                         forced: Sequence[ForcedOutcome]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Probability that each car enters each round; forced outcomes make their car enter that round."""
+    cars = tuple(entries_home)
+    p = np.ones((len(cars), len(round_regions)))
+    for i, car in enumerate(cars):
+        own = participation.entries.get(car)
+        home = entries_home[car]
+        for r, region in enumerate(round_regions):
+            if isinstance(own, (int, float)):
+                p[i, r] = float(own)
+                continue
+            if isinstance(own, dict) and region in own:
+                p[i, r] = own[region]
+                continue
+            p[i, r] = participation.by_region.get(home, {}).get(region, participation.default)
+    round_of = {race.race_id: race.round for race in races}
+    row = {car: i for i, car in enumerate(cars)}
+    for outcome in forced:
+        p[row[outcome.car], round_of[outcome.race] - 1] = 1.0
+    return cars, p
+
+
+# ------------------------------------------------------------------ forced outcomes on a RaceOutcome
+def apply_forced(race, outcome: RaceOutcome, forced: Sequence[ForcedOutcome]) -> RaceOutcome:
+    """The outcome with these results imposed; the other cars' positions shift, poles stay as drawn."""
+    field = race.field
+    cars = list(field.cars)
+    laps = outcome.laps.astype(np.int64).copy()
+    time_s = outcome.time_s.astype(float).copy()
+    status = outcome.status.astype(np.int64).copy()
+    class_idx = np.asarray(field.class_idx)
+    categories = list(field.categories)
+    for rule in forced:
+        if rule.car not in cars:
+            continue   # the car did not enter this round in this season
+        c = cars.index(rule.car)
+        if rule.outcome == "retire":
+            _retire(c, rule, race.hours * 3600.0, laps, time_s, status, class_idx)
+            continue
+        order = _class_order(c, laps, time_s, status, class_idx)
+        classified = [i for i in order if status[i] == CLASSIFIED]
+        if rule.outcome == "win":
+            target = 0
+        elif rule.outcome == "class_position":
+            target = min(rule.position - 1, len(classified))
+        else:
+            same = [i for i in classified if categories[i] == categories[c]]
+            if rule.position - 1 < len(same):
+                target = classified.index(same[rule.position - 1])
+            elif same:
+                target = classified.index(same[-1]) + 1
+            else:
+                target = len(classified)
+        _place(c, target, classified, laps, time_s, status, race.hours * 3600.0)
+    return _rerank(outcome, field, laps, time_s, status)
+
+
+def _class_order(c: int, laps, time_s, status, class_idx) -> list[int]:
+    """The other cars of car c's class in finishing order."""
+    members = np.flatnonzero((class_idx == class_idx[c]) & (np.arange(len(laps)) != c))
+    sort_time = np.where(status[members] == DNF, -time_s[members], time_s[members])
+    return [int(members[i]) for i in np.lexsort((sort_time, -laps[members], status[members]))]
+
+
+def _place(c: int, target: int, classified: list[int], laps, time_s, status, race_seconds: float) -> None:
+    """Give car c the laps and time that put it between the classified cars target-1 and target."""
+    ahead = classified[target - 1] if target > 0 else None
+    behind = classified[target] if target < len(classified) else None
+    status[c] = CLASSIFIED
+    if behind is not None and ahead is not None and laps[ahead] == laps[behind]:
+        laps[c], time_s[c] = laps[behind], (time_s[ahead] + time_s[behind]) / 2
+    elif behind is not None:
+        laps[c], time_s[c] = laps[behind], time_s[behind] - 1.0
+    elif ahead is not None:
+        laps[c], time_s[c] = laps[ahead], time_s[ahead] + 1.0
+    else:
+        laps[c], time_s[c] = max(int(laps[c]), 1), max(float(time_s[c]), race_seconds)
+
+
+def _retire(c: int, rule: ForcedOutcome, race_seconds: float, laps, time_s, status, class_idx) -> None:
+    """Car c stops at the given time (default half distance), with the laps its pace covers by then."""
+    at = rule.at_hours * 3600.0 if rule.at_hours is not None else race_seconds * (
+        0.5 if rule.at_fraction is None else rule.at_fraction)
+    at = min(at, race_seconds)
+    if laps[c] > 0 and time_s[c] > 0:
+        lap_time = time_s[c] / laps[c]
+    else:
+        mates = np.flatnonzero((class_idx == class_idx[c]) & (laps > 0))
+        lead = mates[np.argmax(laps[mates])] if mates.size else None
+        lap_time = time_s[lead] / laps[lead] if lead is not None else math.inf
+    laps[c] = int(at // lap_time) if math.isfinite(lap_time) else 0
+    time_s[c] = at
+    status[c] = DNF
+
+
+def _rerank(outcome: RaceOutcome, field, laps, time_s, status) -> RaceOutcome:
+    """Overall, class and category positions from laps, time and status (the race model's order)."""
+    n = len(laps)
+    sort_time = np.where(status == DNF, -time_s, time_s)
+    order = np.lexsort((sort_time, -laps, status))
+    overall = np.empty(n, dtype=np.int64)
+    overall[order] = np.arange(1, n + 1)
+    class_position = np.zeros(n, dtype=np.int64)
+    category_position = np.zeros(n, dtype=np.int64)
+    seen_class: dict[int, int] = {}
+    seen_category: dict[tuple[int, str], int] = {}
+    for c in order:
+        k = field.class_idx[c]
+        seen_class[k] = seen_class.get(k, 0) + 1
+        class_position[c] = seen_class[k]
+        if field.categories[c]:
+            key = (k, field.categories[c])
+            seen_category[key] = seen_category.get(key, 0) + 1
+            category_position[c] = seen_category[key]
+    return dataclasses.replace(outcome, laps=laps, time_s=time_s, status=status, class_position=class_position,
+                               overall_position=overall, category_position=category_position)
+
+
+# ------------------------------------------------------------------ building the plan (compile time)
+def build_plan(compiled, rulebooks: Mapping[str, object], source) -> SeasonPlan:
+    """Check and compile the season-level features of a scenario (fail fast, before any simulation)."""
+    from sim.errors import InputError
+
+    scenario = compiled.scenario
+    races = compiled.races
+    race_by_id = {race.race_id: race for race in races}
+    championships = tuple(
+        ChampionshipInfo(name, book, "" if i == 0 else _prefix(scenario, i, name))
+        for i, (name, book) in enumerate(rulebooks.items()))
+    race_championship = {race.race_id: race.championship for race in races} if len(championships) > 1 else {}
+
+    fixed = None
+    if scenario.results_so_far is not None:
+        fixed = _results_so_far(scenario, compiled, race_championship, rulebooks, source)
+    fixed_races = frozenset(fixed["race"].unique()) if fixed is not None else frozenset()
+
+    forced: dict[int, list[ForcedOutcome]] = {}
+    for index, rule in enumerate(scenario.forced_outcomes):
+        where = f"forced_outcomes[{index}]"
+        race = race_by_id[rule.race]
+        if rule.race in fixed_races:
+            raise InputError(source, f"{where}.race", f"{rule.race} is already run (results_so_far): "
+                                                      "it cannot have a forced outcome")
+        entry = next((e for e in race.entries if e.car == rule.car), None)
+        if entry is None:
+            raise InputError(source, f"{where}.car", f"car {rule.car} is not entered in {rule.race}")
+        if rule.outcome == "category_position" and not entry.category:
+            raise InputError(source, f"{where}.outcome", f"car {rule.car} has no sub-category in {rule.race}")
+        if rule.at_hours is not None and rule.at_hours > race.hours:
+            raise InputError(source, f"{where}.at_hours", f"{rule.at_hours:g} h is past the end of {rule.race} "
+                                                          f"({race.hours:g} h)")
+        for other in forced.get(race.index, []):
+            if other.car == rule.car:
+                raise InputError(source, f"{where}.car", f"car {rule.car} already has a forced outcome in "
+                                                         f"{rule.race}")
+            clash = next((e for e in race.entries if e.car == other.car), None)
+            if rule.outcome == "win" and other.outcome == "win" and clash.class_name == entry.class_name:
+                raise InputError(source, f"{where}.car", f"car {other.car} is already forced to win "
+                                                         f"{entry.class_name} in {rule.race}")
+        forced.setdefault(race.index, []).append(rule)
+
+    cars, probabilities = (), None
+    participation = scenario.participation
+    if participation is not None and participation.enabled:
+        homes: dict[str, str] = {}
+        for race in races:
+            for entry in race.entries:
+                homes.setdefault(entry.car, entry.home_region)
+        for car in participation.entries:
+            if car not in homes:
+                raise InputError(source, f"participation.entries.{car}", f"car {car} is not in any race's entries")
+        regions = []
+        for round_number in range(1, len(scenario.calendar.rounds) + 1):
+            regions.append(next(r.venue.region for r in races if r.round == round_number))
+        cars, probabilities = participation_matrix(participation, races, homes, regions, scenario.forced_outcomes)
+    return SeasonPlan(fixed=fixed, fixed_races=fixed_races, forced={k: tuple(v) for k, v in forced.items()},
+                      participation_cars=cars, participation_p=probabilities, championships=championships,
+                      race_championship=race_championship)
+
+
+def _prefix(scenario, index: int, name: str) -> str:
+    chosen = scenario.championships[index - 1].title_prefix
+    return f"{name} " if chosen is None else chosen
+
+
+def _resolve_data_file(file: str, source):
+    from pathlib import Path
+
+    from sim.config.loader import ROOT
+
+    path = Path(file)
+    if path.is_absolute():
+        return path
+    if source not in (None, "<scenario>"):
+        beside = Path(source).parent / path
+        if beside.exists():
+            return beside
+    return ROOT / path
+
+
+def _results_so_far(scenario, compiled, race_championship, rulebooks, source) -> pd.DataFrame:
+    """The races already run: R1..Rk of the calendar, cars in the entry list unless `additional`."""
+    from sim.errors import InputError
+    from sim.results import read_results
+    from sim.rules.points import check_results
+
+    spec = scenario.results_so_far
+    path = _resolve_data_file(spec.file, source)
+    if not path.exists():
+        raise InputError(source, "results_so_far.file", f"file not found: {spec.file}")
+    table = read_results(path)
+    number = table["race"].str.extract(r"^R([1-9][0-9]*)$")[0]
+    if number.isna().any():
+        bad = table.loc[number.isna(), "race"].iloc[0]
+        raise InputError(path, "column race", f"race id '{bad}' is not of the form R1, R2, ...")
+    number = number.astype(int)
+    if spec.through is not None:
+        limit = int(spec.through[1:])
+        if limit > int(number.max()):
+            raise InputError(source, "results_so_far.through", f"{spec.through} is not in {path.name} "
+                                                               f"(it has races up to R{int(number.max())})")
+        table = table[number <= limit].reset_index(drop=True)
+        number = number[number <= limit].reset_index(drop=True)
+    present = sorted(set(number))
+    if present != list(range(1, len(present) + 1)):
+        raise InputError(path, "column race", f"the races already run must be R1..Rk of the calendar, found "
+                                              f"{', '.join(f'R{n}' for n in present)}")
+    if len(present) > len(compiled.races):
+        raise InputError(path, "column race", f"R{present[-1]} is past the calendar's last race "
+                                              f"(R{len(compiled.races)})")
+    for position, row in enumerate(table.itertuples(index=False)):
+        race = compiled.races[int(number[position]) - 1]
+        line = f"row {position + 2}"
+        if row.entry != "additional" and not any(e.car == row.car for e in race.entries):
+            raise InputError(path, f"{line}, column car", f"car {row.car} is not in the entry list of "
+                                                          f"{race.race_id} (mark it entry: additional)")
+    # Rounds follow the scenario's calendar (some series number every race as a round, e.g. ALMS 2023):
+    # a weekend's races must then be one round in the table too, so the table's numbers are replaced.
+    table["round"] = table["race"].map({race.race_id: race.round for race in compiled.races}).astype("int64")
+    hours = {race.race_id: race.hours for race in compiled.races}
+    if "hours" not in table.columns or table["hours"].isna().any():
+        known = table["hours"] if "hours" in table.columns else pd.Series(np.nan, index=table.index)
+        table["hours"] = known.fillna(table["race"].map(hours)).astype(float)
+    if race_championship:
+        table["championship"] = table["race"].map(race_championship)
+        for name, book in rulebooks.items():
+            check_results(table[table["championship"] == name], book, str(path))
+    else:
+        check_results(table, compiled.rulebook, str(path))
+    return table
