@@ -66,7 +66,7 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
             run = plan.race_variant(race, presence) if plan is not None else race
             if not run.entries:
                 continue
-            outcome = run_race(run, race_rng(seed, season, race.index))
+            outcome = run_race(run, race_rng(seed, season, race.index), log=with_log)
             if plan is not None and race.index in plan.forced:
                 outcome = apply_forced(run, outcome, plan.forced[race.index])
             races.append(run)
