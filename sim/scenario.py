@@ -128,7 +128,7 @@ class CompiledScenario:
             if race.race_id == race_id:
                 return race
         known = ", ".join(r.race_id for r in self.races)
-        raise InputError(None, "race", f"unknown race '{race_id}' (this scenario has {known})")
+        raise InputError(self.source, "--race", f"unknown race '{race_id}' (this scenario has {known})")
 
 
 def resolve_scenario(name_or_path: str | Path) -> Path:
