@@ -84,6 +84,13 @@ class RaceField:
         return np.array(self.class_idx, dtype=np.int64), np.array(groups, dtype=np.int64)
 
     @functools.cached_property
+    def stint_constants(self) -> tuple[list[int], list[float]]:
+        """Per car, the laps of a full-tank stint and the time a stop with a driver change costs
+        (pit-lane loss + driver change), for the drive-time plan."""
+        full = [max(1, int(self.fuel_capacity[c] / self.fuel_per_lap[c]) - self.reserve_laps[c]) for c in range(self.n)]
+        return full, [self.pit_lane_loss_s + self.driver_change_s[c] for c in range(self.n)]
+
+    @functools.cached_property
     def pit_constants(self) -> list[tuple]:
         """Per car, the constants a pit stop reads, as one tuple (one lookup per stop instead of ten):
         (fuel per lap, tank, reserve laps, refuel rate, tyre stints, tyre change s, driver change s,

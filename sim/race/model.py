@@ -88,6 +88,8 @@ class _Race:
         self.car_base = (base + np.array(f.traffic_s)).tolist()
         self.driver_pace = driver_pace.tolist()          # entries past the crew are inf, never chosen
         self.fastest_driver = driver_pace.argmin(axis=1).tolist()
+        self.full_laps, self.stop_cost = f.stint_constants   # full-tank stint laps, time a stop costs
+        self.plan_consts: list = [None] * n   # per car, built at its first drive-time plan
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
@@ -116,6 +118,7 @@ class _Race:
         self.final_laps = [0] * n
         self.finish_t = [math.nan] * n
         self.pending_extra = [0.0] * n      # repair seconds to add at the next stop
+        self.deadline = [math.inf] * n      # wall time a stint planned short must end by (drive-time plan)
         self.missed_flag = [False] * n      # still in the garage when the flag fell
         self.pending: list = [None] * n     # the car's pending simpy timeout (None: none, or parked)
         self.parked = [False] * n           # delayed past a running neutralisation: scheduled at its end
@@ -304,53 +307,150 @@ class _Race:
             self.pending[c] = None
 
     # ---------------------------------------------------------------- car decisions
-    def _choose_driver(self, c: int, now: float, current: int, stint_s: float) -> int:
-        """Next driver: a driver short of a minimum when the rest of the race needs it, else the fastest."""
+    def _choose_driver(self, c: int, t_exit: float, current: int) -> tuple[int, int, float]:
+        """Next driver, his planned stint (laps; 0 = as far as the fuel goes) and the longest wall time
+        that stint may last (0: no limit), re-planned at every stop so that the rest of the race can
+        still give every driver his minimum (see `_plan_next`)."""
         drive = self.drive[c]
         if len(drive) == 1:
-            return 0
-        fastest = self.fastest_driver[c]
+            return 0, 0, 0.0
         f = self.f
         if not f.has_drive_rules[c]:
-            return fastest
+            return self.fastest_driver[c], 0, 0.0
         T = self.T
         if self.any_red:
             # a red flag stops the drive-time clocks and shrinks the minimums (see outcome.classify)
-            remaining = T - now - self._red_time(now, T)
+            remaining = T - t_exit - self._red_time(t_exit, T)
             scale = (T - self._red_time(0.0, T)) / T
         else:
-            remaining = T - now
+            remaining = T - t_exit
             scale = 1.0
-        tail = remaining + stint_s / 20   # + the lap run after time expires
-        stint = stint_s if stint_s < tail else tail
         margin = self.margin
         mins = f.min_drive_s[c]
-        total = worst_deficit = current_deficit = 0.0
-        worst = current
+        needs = None
         for i in f.min_drivers[c]:
             deficit = mins[i] * scale + margin - drive[i]
             if deficit > 0.0:
-                total += deficit
-                if deficit > worst_deficit:
-                    worst_deficit, worst = deficit, i
-                if i == current:
-                    current_deficit = deficit
-        # a quarter-stint buffer: neutralisations and early stops make stints shorter than planned
-        if total > 0.0 and remaining - 1.25 * stint < total:
-            return current if current_deficit > 0.0 else worst
-        maxs, pace = f.max_drive_s[c], self.driver_pace[c]
-        need = 1.25 * stint + margin
+                if needs is None:
+                    needs = [0.0] * len(drive)
+                needs[i] = deficit
+        if needs is None:
+            return self._fastest_within_max(c, current, remaining), 0, 0.0
+        return self._plan_next(c, remaining, current, needs)
+
+    def _fastest_within_max(self, c: int, current: int, remaining: float) -> int:
+        """Every minimum is met: the fastest driver who can do a full stint under his maximum."""
+        drive, maxs, laps = self.drive[c], self.max_drive_s[c], self.driver_pace[c]
+        stint = self.full_laps[c] * (self.pace[c] or self.car_base[c])   # the current driver's pace
+        tail = remaining + stint / 20   # + the lap run after time expires
+        need = 1.25 * (stint if stint < tail else tail) + self.margin
+        fastest = self.fastest_driver[c]
         if drive[fastest] + need <= maxs[fastest]:
-            if current != fastest and pace[current] <= pace[fastest] and drive[current] + need <= maxs[current]:
+            if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current]:
                 return current
             return fastest
         allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i]]
         if not allowed:
             return max(range(len(drive)), key=lambda i: (maxs[i] - drive[i], -i))
-        best = min(allowed, key=lambda i: (pace[i], i))
-        if current in allowed and pace[current] <= pace[best]:
+        best = min(allowed, key=lambda i: (laps[i], i))
+        if current in allowed and laps[current] <= laps[best]:
             return current
         return best
+
+    def _plan_next(self, c: int, remaining: float, current: int, needs: list[float]) -> tuple[int, int, float]:
+        """Stint plan of a car whose drivers still owe minimum time (`needs`, s). For each candidate: the
+        longest stint (fuel, 80 % of what his maximum leaves) after which the rest of the race still
+        gives every driver his minimum: each short driver needs ceil(deficit / full stint) more stints,
+        a stint is at most a full tank, every stop eats its time. The cheapest feasible candidate wins:
+        stops still needed x their time + the pace lost against the fastest driver in this stint, beyond
+        the time the driver must drive anyway; plans that
+        leave the short drivers little slack cost more, under a tenth of a stint only when nothing else fits.
+        Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0).
+        A breach follows only when no candidate fits (time lost in the garage or to a red flag)."""
+        drive = self.drive[c]
+        nd = len(drive)
+        consts = self.plan_consts[c]
+        if consts is None:
+            # green lap of each crew member in this race
+            laps = [(self.car_base[c] + d) * self.lap_factor for d in self.driver_pace[c][:nd]]
+            full_s = [self.full_laps[c] * p for p in laps]
+            fastest_lap = laps[self.fastest_driver[c]]
+            longest = max(full_s)                # coverage: stints are at most a full tank
+            consts = (laps, full_s, longest, [(p - fastest_lap) / p for p in laps],
+                      [self.max_drive_s[c][i] - self.margin for i in range(nd)])
+            self.plan_consts[c] = consts
+        laps, full_s, longest, loss_rates, max_less_margin = consts
+        stop = self.stop_cost[c]
+        buffer = 0.5 * longest
+        caps = [max_less_margin[i] - drive[i] for i in range(nd)]   # drive time left under each maximum
+        cap_total = sum(caps)
+        need_total = 0.0
+        stints_total = 0
+        for i in range(nd):
+            if needs[i] > 0.0:
+                need_total += needs[i]
+                stints_total += math.ceil(needs[i] / full_s[i])
+        best_key = None
+        choice = None
+        for x in range(nd):
+            cap = 0.8 * caps[x]                  # neutralisations can stretch a stint
+            p = laps[x]
+            if cap < 2 * p:
+                continue                         # at his maximum
+            lx = full_s[x]
+            need_x = needs[x]
+            others = need_total - need_x
+            others_stints = stints_total - (math.ceil(need_x / lx) if need_x > 0.0 else 0)
+            loss_rate = loss_rates[x]
+            if others <= 0.0 and remaining + p <= lx and remaining + p <= cap and need_x <= remaining:
+                # to the flag on this tank, every minimum met
+                key = (False, (remaining - need_x) * loss_rate, x != current)
+                if best_key is None or key < best_key:
+                    best_key, choice = key, (x, 0, 0.0)
+                continue
+            s = lx if lx < cap else cap
+            if s > remaining - stop - 2 * p:
+                s = remaining - stop - 2 * p     # someone else drives at least a short last stint
+            if s < 2 * p:
+                continue
+            ok = False
+            for _ in range(3):
+                rest = remaining - s - stop      # race time after this stint and its stop
+                if rest < 0.0:
+                    rest = 0.0
+                short_x = need_x - s if need_x > s else 0.0
+                stints = others_stints + (math.ceil(short_x / lx) if short_x > 0.0 else 0)
+                cover = (rest + stop + p) / (longest + stop)
+                n_after = max(1, stints, math.ceil(cover))
+                avail = rest - (n_after - 1) * stop   # drive time the remaining stints offer
+                slack = avail - others - short_x
+                if slack >= -1e-6:
+                    ok = cap_total - s >= avail      # the maxima leave room
+                    break
+                # shorten this stint by the shortfall (only its part beyond the driver's own need)
+                if s - need_x <= -slack or s + slack < 2 * p:
+                    break
+                s += slack
+            if not ok:
+                continue
+            # stops still needed (a stint cut short counts for the part of the tank it leaves)
+            # + the pace lost beyond the time the driver has to drive anyway
+            cost = stop * (max(stints, cover) + 1.0 - s / lx) + (s - need_x if s > need_x else 0.0) * loss_rate
+            if others > 0.0 and slack < buffer:
+                # little room left for the short drivers: a neutralisation or a closed pit lane could
+                # cost them their minimum; worth up to two stops, a last resort under a tenth of a stint
+                cost += 2.0 * stop * (1.0 - slack / buffer)
+            key = (others > 0.0 and slack < 0.2 * buffer, cost, x != current)
+            if best_key is None or key < best_key:
+                planned = 0 if s >= lx else int(s / p)
+                # the drivers after him need their time: the stint may not outlast the plan's slack
+                limit = s + 0.5 * slack if others > 0.0 else 0.0
+                best_key, choice = key, (x, planned, limit)
+        if choice is None:
+            # the rules cannot be met any more: the driver furthest from his minimum
+            worst = max(range(nd), key=lambda i: (needs[i], -i))
+            return worst, 0, 0.0
+        return choice
 
     def _plan_stint(self, c: int, t_on: float) -> None:
         """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
@@ -399,10 +499,15 @@ class _Race:
         return self.T + 2 * self.pace[c] - self.t_on[c] <= left
 
     def _respect_max_drive(self, c: int, now: float, t_end: float) -> float:
-        """Call the driver in early when a delayed stint would take him past his maximum drive time."""
+        """Call the driver in early when a delayed stint would take him past his maximum drive time, or
+        past the end the drive-time plan gave his stint (the next drivers need that time)."""
         d = self.driver[c]
-        left = self.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
+        # a full margin: a closed pit lane can keep him out for two more (slow) laps
+        left = self.max_drive_s[c][d] - self.drive[c][d] - self.margin
         t_on = self.t_on[c]
+        planned_left = self.deadline[c] - t_on
+        if planned_left < left:
+            left = planned_left
         if t_end - t_on <= left or self.T + self.pace[c] - t_on <= left:
             return t_end  # within the limit, or the flag comes first
         k, _ = self._laps_done(c, now)
@@ -412,7 +517,8 @@ class _Race:
         if laps != self.stint_laps[c]:
             self.stint_laps[c] = laps
             if self.log_on:
-                self.log.append((now, c, "driver_called_in", f"{self.f.drivers[c][d]} near the maximum drive time"))
+                why = "at the end of his planned stint" if planned_left <= left else "near the maximum drive time"
+                self.log.append((now, c, "driver_called_in", f"{self.f.drivers[c][d]} {why}"))
             return self._crossing(c, laps)
         return t_end
 
@@ -460,10 +566,15 @@ class _Race:
 
         T = self.T
         pending_extra = self.pending_extra[c]
-        nxt = self._choose_driver(c, now + extra_s + pending_extra, d, (capacity / fpl - reserve) * pace)
+        nxt, planned, limit = self._choose_driver(c, now + extra_s + pending_extra + self.stop_cost[c], d)
         need = ((T - now) / pace + 1 + reserve) * fpl
         if need > capacity:
             need = capacity
+        if planned:
+            # a short stint in the drive-time plan: fuel for it only
+            short = (planned + reserve + 0.5) * fpl
+            if short < need:
+                need = short
         add = need - tank
         if add > 0.0:
             refuel = add / refuel_rate
@@ -503,10 +614,13 @@ class _Race:
         # the next stint (_plan_stint and _crossing inlined: this runs at every stop)
         t_on = now + duration
         self.t_on[c] = t_on
+        self.deadline[c] = t_on + limit if limit else math.inf
         pace = (self.car_base[c] + self.driver_pace[c][nxt]) * self.lap_factor
         self.pace[c] = pace
         self.hazard_now[c] = self.incident_hazard[c][nxt]
         stint = int(self.tank[c] / fpl) - reserve
+        if planned and stint > planned:
+            stint = planned
         if stint < 1:
             stint = 1
         self.stint_laps[c] = stint
@@ -714,11 +828,17 @@ class _Race:
             spec = self.rc.procedures.get("SC")  # restart behind the Safety Car
         if spec is not None and spec.bunching:
             self._bunch(now, spec.train_gap_s)
-        parked = self.parked
+        parked, deadline, done = self.parked, self.deadline, self.done
         for c in range(self.n):
             if parked[c]:
                 # the delay is final now: wake the car exactly at its stint end
                 self._schedule(c, self._respect_max_drive(c, now, self._crossing(c, self.stint_laps[c])))
+            elif deadline[c] < math.inf and not done[c] and self.t_on[c] < now and self.pending[c] is not None:
+                # a stint the drive-time plan keeps short: call the driver in before the period's delay
+                # takes the next drivers' time
+                t_end = self._crossing(c, self.stint_laps[c])
+                if t_end > deadline[c]:
+                    self._schedule(c, self._respect_max_drive(c, now, t_end))
 
     def _bunch(self, now: float, gap_s: float) -> None:
         """Safety Car train: inside each class the gaps of the cars on track shrink to the train gap
@@ -810,9 +930,12 @@ class _Race:
         f = self.f
         spacing = self.race.model.start.grid_spacing_s
         for c in range(self.n):
-            self.driver[c] = self._choose_driver(c, 0.0, f.qualifying_driver[c],
-                                                 (f.fuel_capacity[c] / f.fuel_per_lap[c]) * f.base_lap[c])
+            self.driver[c], planned, limit = self._choose_driver(c, 0.0, f.qualifying_driver[c])
+            if limit:
+                self.deadline[c] = limit
             self._plan_stint(c, 0.0)
+            if planned and planned < self.stint_laps[c]:
+                self.stint_laps[c] = planned
             self.debt[c] = self.grid_slot[c] * spacing
             self._schedule(c, self._crossing(c, self.stint_laps[c]))
         for t in self.candidates:
