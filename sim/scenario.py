@@ -133,16 +133,7 @@ class CompiledScenario:
 
 def resolve_scenario(name_or_path: str | Path) -> Path:
     """A scenario by path or by name under scenarios/."""
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        if not candidate.exists():
-            raise InputError(candidate, None, "file not found")
-        return candidate
-    named = SCENARIOS / f"{name_or_path}.yaml"
-    if named.exists():
-        return named
-    known = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-    raise InputError(None, "scenario", f"unknown scenario '{name_or_path}' (known: {', '.join(known) or 'none'})")
+    return resolve_named(name_or_path, SCENARIOS, "scenario")
 
 
 def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:

@@ -92,15 +92,16 @@ def load_model(model: type[Model], path: str | Path) -> Model:
     return parse_model(model, read_yaml(path), path)
 
 
-def resolve_named(name_or_path: str | Path, folder: str, what: str) -> Path:
-    """A path to a YAML file, or the name of one under configs/<folder>/ (e.g. `asian-lms`)."""
+def resolve_named(name_or_path: str | Path, folder: str | Path, what: str) -> Path:
+    """A path to a YAML file, or the name of one under `folder` (relative to configs/, or absolute)."""
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.exists():
             raise InputError(candidate, None, "file not found")
         return candidate
-    named = CONFIGS / folder / f"{name_or_path}.yaml"
+    base = Path(folder) if Path(folder).is_absolute() else CONFIGS / folder
+    named = base / f"{name_or_path}.yaml"
     if named.exists():
         return named
-    known = sorted(p.stem for p in (CONFIGS / folder).glob("*.yaml"))
+    known = sorted(p.stem for p in base.glob("*.yaml"))
     raise InputError(None, what, f"unknown {what} '{name_or_path}' (known: {', '.join(known) or 'none'})")
