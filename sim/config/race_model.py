@@ -160,6 +160,13 @@ class StrategyModel(StrictModel):
     pit_under_neutralisation_fraction: Probability = Field(
         description="A car pits when a neutralisation starts once this share of its planned stint is done.")
     drive_time_margin_s: NonNegative = Field(description="Teams plan minimum drive times with this margin.")
+    every_driver_drives: bool = Field(
+        True, description="Every crew member drives: a driver without a rule minimum (or with a smaller one) is "
+                          "planned at least every_driver_min_stint_share of a full-tank stint, after the rule "
+                          "minimums of the others; the fastest driver takes the rest within his maximum.")
+    every_driver_min_stint_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.75, description="The least a crew member drives when every_driver_drives, as a share of one full-tank "
+                          "stint at his pace (a planning target, not a rule: missing it is no breach).")
 
 
 class RaceModel(StrictModel):

@@ -42,6 +42,8 @@ class _Race:
         self.inc = model.incidents
         self.margin = model.strategy.drive_time_margin_s
         self.pit_fraction = model.strategy.pit_under_neutralisation_fraction
+        self.every_driver = model.strategy.every_driver_drives
+        self.crew_share = model.strategy.every_driver_min_stint_share
         self.overlap = sporting.pit.refuel_tyres_overlap
         self.min_refuel_s = sporting.pit.min_refuel_s
         self.pit_lane_loss_s = f.pit_lane_loss_s
@@ -90,6 +92,7 @@ class _Race:
         self.fastest_driver = driver_pace.argmin(axis=1).tolist()
         self.full_laps, self.stop_cost = f.stint_constants   # full-tank stint laps, time a stop costs
         self.plan_consts: list = [None] * n   # per car, built at its first drive-time plan
+        self.crew_min: list = [None] * n      # per car, each driver's planned least drive time (every_driver_drives)
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
@@ -310,12 +313,16 @@ class _Race:
     def _choose_driver(self, c: int, t_exit: float, current: int) -> tuple[int, int, float]:
         """Next driver, his planned stint (laps; 0 = as far as the fuel goes) and the longest wall time
         that stint may last (0: no limit), re-planned at every stop so that the rest of the race can
-        still give every driver his minimum (see `_plan_next`)."""
+        still give every driver his minimum (see `_plan_next`). With `every_driver_drives` each crew
+        member also has the planning target of `_crew_minimums`, dropped when it no longer fits beside
+        the rule minimums."""
         drive = self.drive[c]
-        if len(drive) == 1:
+        nd = len(drive)
+        if nd == 1:
             return 0, 0, 0.0
         f = self.f
-        if not f.has_drive_rules[c]:
+        every = self.every_driver
+        if not every and not f.has_drive_rules[c]:
             return self.fastest_driver[c], 0, 0.0
         T = self.T
         if self.any_red:
@@ -327,16 +334,45 @@ class _Race:
             scale = 1.0
         margin = self.margin
         mins = f.min_drive_s[c]
-        needs = None
+        rule_needs = None
         for i in f.min_drivers[c]:
             deficit = mins[i] * scale + margin - drive[i]
             if deficit > 0.0:
-                if needs is None:
-                    needs = [0.0] * len(drive)
-                needs[i] = deficit
+                if rule_needs is None:
+                    rule_needs = [0.0] * nd
+                rule_needs[i] = deficit
+        needs = rule_needs
+        if every:
+            crew = self.crew_min[c] or self._crew_minimums(c)
+            for i in range(nd):
+                deficit = crew[i] - drive[i]
+                if deficit > 0.0 and (needs is None or needs[i] < deficit):
+                    if needs is rule_needs:
+                        needs = list(rule_needs) if rule_needs is not None else [0.0] * nd
+                    needs[i] = deficit
         if needs is None:
             return self._fastest_within_max(c, current, remaining), 0, 0.0
-        return self._plan_next(c, remaining, current, needs)
+        choice = self._plan_next(c, remaining, current, needs)
+        if choice is None and needs is not rule_needs:
+            # every crew member's stint no longer fits: the rule minimums come first
+            if rule_needs is None:
+                return self._fastest_within_max(c, current, remaining), 0, 0.0
+            needs = rule_needs
+            choice = self._plan_next(c, remaining, current, needs)
+        if choice is None:
+            # the rules cannot be met any more: the driver furthest from his minimum
+            worst = max(range(nd), key=lambda i: (needs[i], -i))
+            return worst, 0, 0.0
+        return choice
+
+    def _crew_minimums(self, c: int) -> list[float]:
+        """Least drive time planned for each crew member of car c (every_driver_drives): a share of one
+        full-tank stint at his pace in this race."""
+        k = self.crew_share * self.full_laps[c] * self.lap_factor
+        base = self.car_base[c]
+        crew = [k * (base + d) for d in self.driver_pace[c][:len(self.drive[c])]]
+        self.crew_min[c] = crew
+        return crew
 
     def _fastest_within_max(self, c: int, current: int, remaining: float) -> int:
         """Every minimum is met: the fastest driver who can do a full stint under his maximum."""
@@ -365,8 +401,8 @@ class _Race:
         stops still needed x their time + the pace lost against the fastest driver in this stint, beyond
         the time the driver must drive anyway; plans that
         leave the short drivers little slack cost more, under a tenth of a stint only when nothing else fits.
-        Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0).
-        A breach follows only when no candidate fits (time lost in the garage or to a red flag)."""
+        Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0), or
+        None when no candidate fits (time lost in the garage or to a red flag)."""
         drive = self.drive[c]
         nd = len(drive)
         consts = self.plan_consts[c]
@@ -446,10 +482,6 @@ class _Race:
                 # the drivers after him need their time: the stint may not outlast the plan's slack
                 limit = s + 0.5 * slack if others > 0.0 else 0.0
                 best_key, choice = key, (x, planned, limit)
-        if choice is None:
-            # the rules cannot be met any more: the driver furthest from his minimum
-            worst = max(range(nd), key=lambda i: (needs[i], -i))
-            return worst, 0, 0.0
         return choice
 
     def _plan_stint(self, c: int, t_on: float) -> None:
@@ -811,7 +843,11 @@ class _Race:
                 continue  # the fuel on board reaches the flag
             d = self.driver[c]
             minimum = self.f.min_drive_s[c][d]
-            if minimum > 0.0 and self.drive[c][d] + (now - t_on[c]) < minimum + self.margin:
+            minimum = minimum + self.margin if minimum > 0.0 else 0.0
+            crew = self.crew_min[c]
+            if crew is not None and crew[d] > minimum:
+                minimum = crew[d]
+            if minimum > 0.0 and self.drive[c][d] + (now - t_on[c]) < minimum:
                 continue  # this driver still needs the time
             stint_laps[c] = k + 1
             self._schedule(c, self._crossing(c, k + 1))
