@@ -352,13 +352,18 @@ class _Race:
                     needs[i] = deficit
         if needs is None:
             return self._fastest_within_max(c, current, remaining), 0, 0.0
-        choice = self._plan_next(c, remaining, current, needs)
+        choice = self._plan_next(c, remaining, current, needs, rule_needs)
         if choice is None and needs is not rule_needs:
-            # every crew member's stint no longer fits: the rule minimums come first
+            # the targets no longer fit (long neutralisations): half of them, else the rule minimums first
+            rules = rule_needs or [0.0] * nd
+            half = [r + 0.5 * (n - r) for n, r in zip(needs, rules)]
+            choice = self._plan_next(c, remaining, current, half, rule_needs)
+            if choice is not None:
+                return choice
             if rule_needs is None:
                 return self._fastest_within_max(c, current, remaining), 0, 0.0
             needs = rule_needs
-            choice = self._plan_next(c, remaining, current, needs)
+            choice = self._plan_next(c, remaining, current, needs, needs)
         if choice is None:
             # the rules cannot be met any more: the driver furthest from his minimum
             worst = max(range(nd), key=lambda i: (needs[i], -i))
@@ -393,50 +398,61 @@ class _Race:
             return current
         return best
 
-    def _plan_next(self, c: int, remaining: float, current: int, needs: list[float]) -> tuple[int, int, float]:
+    def _plan_next(self, c: int, remaining: float, current: int, needs: list[float],
+                   rule_needs: list[float] | None) -> tuple[int, int, float] | None:
         """Stint plan of a car whose drivers still owe minimum time (`needs`, s). For each candidate: the
         longest stint (fuel, 80 % of what his maximum leaves) after which the rest of the race still
         gives every driver his minimum: each short driver needs ceil(deficit / full stint) more stints,
         a stint is at most a full tank, every stop eats its time. The cheapest feasible candidate wins:
         stops still needed x their time + the pace lost against the fastest driver in this stint, beyond
-        the time the driver must drive anyway; plans that
-        leave the short drivers little slack cost more, under a tenth of a stint only when nothing else fits.
+        the time the driver must drive anyway; plans that leave the drivers short of a rule minimum
+        (`rule_needs`; the rest of `needs` are every_driver_drives targets) little slack cost more, under
+        a tenth of a stint only when nothing else fits, and a target-only driver costs a stop more while
+        others still owe rule time (the rule minimums first, so a late neutralisation or a closed pit
+        lane eats into the target, not into a minimum).
         Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0), or
         None when no candidate fits (time lost in the garage or to a red flag)."""
         drive = self.drive[c]
         nd = len(drive)
-        consts = self.plan_consts[c]
-        if consts is None:
-            # green lap of each crew member in this race
-            laps = [(self.car_base[c] + d) * self.lap_factor for d in self.driver_pace[c][:nd]]
-            full_s = [self.full_laps[c] * p for p in laps]
-            fastest_lap = laps[self.fastest_driver[c]]
-            longest = max(full_s)                # coverage: stints are at most a full tank
-            consts = (laps, full_s, longest, [(p - fastest_lap) / p for p in laps],
-                      [self.max_drive_s[c][i] - self.margin for i in range(nd)])
-            self.plan_consts[c] = consts
-        laps, full_s, longest, loss_rates, max_less_margin = consts
-        stop = self.stop_cost[c]
-        buffer = 0.5 * longest
+        consts = self.plan_consts[c] or self._plan_constants(c)
+        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div = consts
+        ceil = math.ceil
         caps = [max_less_margin[i] - drive[i] for i in range(nd)]   # drive time left under each maximum
         cap_total = sum(caps)
         need_total = 0.0
         stints_total = 0
+        own_stints = [0] * nd
         for i in range(nd):
-            if needs[i] > 0.0:
-                need_total += needs[i]
-                stints_total += math.ceil(needs[i] / full_s[i])
+            need = needs[i]
+            if need > 0.0:
+                need_total += need
+                k = ceil(need / full_s[i])
+                own_stints[i] = k
+                stints_total += k
+        if rule_needs is needs:
+            soft_total = 0.0
+            rule_needs = needs
+        elif rule_needs is None:
+            soft_total = need_total
+            rule_needs = [0.0] * nd
+        else:
+            soft_total = need_total - sum(rule_needs)
         best_key = None
         choice = None
+        last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
         for x in range(nd):
             cap = 0.8 * caps[x]                  # neutralisations can stretch a stint
             p = laps[x]
-            if cap < 2 * p:
+            two_p = two_laps[x]
+            if cap < two_p:
                 continue                         # at his maximum
             lx = full_s[x]
             need_x = needs[x]
             others = need_total - need_x
-            others_stints = stints_total - (math.ceil(need_x / lx) if need_x > 0.0 else 0)
+            rule_x = rule_needs[x]
+            # rule time the others still owe (their targets are not protected by the slack)
+            others_rule = others - soft_total + (need_x - rule_x)
+            others_stints = stints_total - own_stints[x]
             loss_rate = loss_rates[x]
             if others <= 0.0 and remaining + p <= lx and remaining + p <= cap and need_x <= remaining:
                 # to the flag on this tank, every minimum met
@@ -445,44 +461,82 @@ class _Race:
                     best_key, choice = key, (x, 0, 0.0)
                 continue
             s = lx if lx < cap else cap
-            if s > remaining - stop - 2 * p:
-                s = remaining - stop - 2 * p     # someone else drives at least a short last stint
-            if s < 2 * p:
+            if s > last_start - two_p:
+                s = last_start - two_p           # someone else drives at least a short last stint
+            if s < two_p:
                 continue
             ok = False
             for _ in range(3):
-                rest = remaining - s - stop      # race time after this stint and its stop
+                rest = last_start - s            # race time after this stint and its stop
                 if rest < 0.0:
                     rest = 0.0
-                short_x = need_x - s if need_x > s else 0.0
-                stints = others_stints + (math.ceil(short_x / lx) if short_x > 0.0 else 0)
-                cover = (rest + stop + p) / (longest + stop)
-                n_after = max(1, stints, math.ceil(cover))
+                if need_x > s:
+                    short_x = need_x - s
+                    stints = others_stints + ceil(short_x / lx)
+                else:
+                    short_x = 0.0
+                    stints = others_stints
+                cover = (rest + stop + p) / cover_div
+                n_after = ceil(cover)
+                if n_after < stints:
+                    n_after = stints
+                if n_after < 1:
+                    n_after = 1
                 avail = rest - (n_after - 1) * stop   # drive time the remaining stints offer
                 slack = avail - others - short_x
                 if slack >= -1e-6:
                     ok = cap_total - s >= avail      # the maxima leave room
                     break
                 # shorten this stint by the shortfall (only its part beyond the driver's own need)
-                if s - need_x <= -slack or s + slack < 2 * p:
+                if s - need_x <= -slack or s + slack < two_p:
                     break
                 s += slack
             if not ok:
                 continue
+            rule_slack = slack + (others - others_rule)
+            if others_rule > 1e-6 and rule_slack < buffer and s > need_x:
+                # leave the drivers still owing rule time a cushion (a closed pit lane or a late
+                # neutralisation can keep this driver out two slow laps longer), without a stop more
+                cut = min(buffer - rule_slack, 0.5 * (s - need_x), (n_after - cover) * cover_div)
+                if cut > 0.0 and s - cut >= 2 * p:
+                    s -= cut
+                    slack += cut
+                    rule_slack += cut
             # stops still needed (a stint cut short counts for the part of the tank it leaves)
             # + the pace lost beyond the time the driver has to drive anyway
             cost = stop * (max(stints, cover) + 1.0 - s / lx) + (s - need_x if s > need_x else 0.0) * loss_rate
             if others > 0.0 and slack < buffer:
-                # little room left for the short drivers: a neutralisation or a closed pit lane could
-                # cost them their minimum; worth up to two stops, a last resort under a tenth of a stint
-                cost += 2.0 * stop * (1.0 - slack / buffer)
-            key = (others > 0.0 and slack < 0.2 * buffer, cost, x != current)
+                cost += stop * (1.0 - slack / buffer)     # the next drivers' targets are at risk
+            if others_rule > 1e-6:
+                if rule_slack < buffer:
+                    # little room left for the short drivers: a neutralisation or a closed pit lane could
+                    # cost them their minimum; worth up to two stops, a last resort under a tenth of a stint
+                    cost += 2.0 * stop * (1.0 - rule_slack / buffer)
+                if rule_x <= 0.0 < need_x:
+                    cost += 0.5 * stop   # a target-only driver goes after the rule minimums
+            key = (others_rule > 1e-6 and rule_slack < 0.2 * buffer, cost, x != current)
             if best_key is None or key < best_key:
                 planned = 0 if s >= lx else int(s / p)
                 # the drivers after him need their time: the stint may not outlast the plan's slack
                 limit = s + 0.5 * slack if others > 0.0 else 0.0
                 best_key, choice = key, (x, planned, limit)
         return choice
+
+    def _plan_constants(self, c: int) -> tuple:
+        """Per-car constants of the drive-time plan in this race (built at the car's first plan):
+        green lap and full-tank stint of each crew member, the longest stint, pace lost against the
+        fastest driver, drive time allowed under each maximum, two laps, stop cost, slack buffer."""
+        nd = len(self.drive[c])
+        laps = [(self.car_base[c] + d) * self.lap_factor for d in self.driver_pace[c][:nd]]
+        full_s = [self.full_laps[c] * p for p in laps]
+        fastest_lap = laps[self.fastest_driver[c]]
+        longest = max(full_s)                # coverage: stints are at most a full tank
+        stop = self.stop_cost[c]
+        consts = (laps, full_s, longest, [(p - fastest_lap) / p for p in laps],
+                  [self.max_drive_s[c][i] - self.margin for i in range(nd)], [2 * p for p in laps],
+                  stop, 0.5 * longest, longest + stop)
+        self.plan_consts[c] = consts
+        return consts
 
     def _plan_stint(self, c: int, t_on: float) -> None:
         """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
@@ -525,10 +579,16 @@ class _Race:
         self._pit_entry(c, now, laps, 0.0, False)
 
     def _flag_within_max_drive(self, c: int) -> bool:
-        """True when the driver in car c can stay in until the flag without passing his maximum."""
+        """True when the driver in car c can stay in until the flag without passing his maximum or the
+        end the drive-time plan gave his stint (a stint stretched past the flag by a neutralisation
+        may still have to be cut short for the next driver)."""
         d = self.driver[c]
         left = self.max_drive_s[c][d] - self.drive[c][d] - self.margin / 2
-        return self.T + 2 * self.pace[c] - self.t_on[c] <= left
+        t_on = self.t_on[c]
+        planned_left = self.deadline[c] - t_on
+        if planned_left < left:
+            left = planned_left
+        return self.T + 2 * self.pace[c] - t_on <= left
 
     def _respect_max_drive(self, c: int, now: float, t_end: float) -> float:
         """Call the driver in early when a delayed stint would take him past his maximum drive time, or
@@ -937,13 +997,14 @@ class _Race:
                 best, leader = pos, c
         k, _ = self._laps_done(leader, now)
         t_flag = self._crossing(leader, k + 1)
-        flag_window = 2 * 3600 * self.race.venue.lap_km / 60   # two laps at 60 km/h
+        # a car still in the garage two slow laps (60 km/h) after time expired does not take the flag
+        flag_window = 2 * 3600 * self.race.venue.lap_km / 60
         for c in running:
             k, _ = self._laps_done(c, t_flag)
             if k == 0 or self._crossing(c, k) < t_flag - _EPS:
                 k += 1  # the first crossing after the leader's flag
             t = self._crossing(c, k)
-            if t > t_flag + flag_window:
+            if t > self.T + flag_window:
                 # still in the garage when the flag falls: does not take the flag
                 self.missed_flag[c] = True
                 self.final_laps[c] = self.laps_before[c]

@@ -142,3 +142,14 @@ def test_unknown_venue_names_scenario_field():
 def test_unknown_race_id_exit_code():
     code, _, err = run_cli("race", str(FIXTURES / "alms-2023.yaml"), "--race", "R9", "--seed", "1")
     assert code == 2 and "R9" in err
+
+
+def test_every_driver_share_out_of_range(tmp_path):
+    """The every-driver-drives target is a share of one stint: 0 or more than 1 is refused."""
+    assert load_race_model().strategy.every_driver_drives is True   # the default in the real config
+    model = yaml.safe_load((CONFIGS / "race-model.yaml").read_text(encoding="utf-8"))
+    model["strategy"]["every_driver_min_stint_share"] = 1.5
+    path = _write(tmp_path / "race-model.yaml", model)
+    with pytest.raises(InputError) as err:
+        load_race_model(path)
+    assert "strategy.every_driver_min_stint_share" in str(err.value)
