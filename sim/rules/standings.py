@@ -203,14 +203,13 @@ def _rank(long: pd.DataFrame, rulebook: SeriesRulebook, names: Names, order: lis
     first = long.drop_duplicates("comp").sort_values("comp")
     season, title, key = (first[c].to_numpy() for c in ("season", "title", "key"))
     group = season.astype(np.int64) * len(titles) + title
-    sort_order, positions = order_competitors(group, totals, counts, race_points, key, rulebook.tie_break)
-    shared = np.zeros(len(sort_order), dtype=bool)
-    if rulebook.tie_break.last_resort == "shared":
-        sorted_group = group[sort_order]
-        same_prev = np.r_[False, (positions[1:] == positions[:-1]) & (sorted_group[1:] == sorted_group[:-1])]
-        shared = same_prev | np.r_[same_prev[1:], False]
-
     kind = np.array([titles[t][3] for t in range(len(titles))], dtype=object)[title]
+    sort_order, positions = order_competitors(group, totals, counts, race_points, key, rulebook.tie_break,
+                                              share_identical=kind == "drivers")
+    sorted_group = group[sort_order]
+    same_prev = np.r_[False, (positions[1:] == positions[:-1]) & (sorted_group[1:] == sorted_group[:-1])]
+    shared = same_prev | np.r_[same_prev[1:], False]
+
     per_car = (kind == "teams") & (rulebook.scoring.team_scoring == "per_car")
     best_car = (kind == "teams") & ~per_car
     comp_all = long["comp"].to_numpy()

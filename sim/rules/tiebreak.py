@@ -20,13 +20,16 @@ def position_counts(competitor: np.ndarray, position: np.ndarray, n_competitors:
 
 
 def order_competitors(group: np.ndarray, points: np.ndarray, counts: np.ndarray, race_points: np.ndarray,
-                      names: np.ndarray, rule: TieBreak) -> tuple[np.ndarray, np.ndarray]:
+                      names: np.ndarray, rule: TieBreak,
+                      share_identical: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Sort competitors inside each group (season x title); return (order, position of each sorted row).
 
     Keys, most important first: group, more points, then (countback) more wins, more 2nds ...,
     then the last resort: more points in the latest race, then the one before ... (`latest_result`),
     and always the name last so the order is deterministic. With `shared`, competitors equal on
-    every key before the name share a position.
+    every key before the name share a position. Competitors flagged in `share_identical` (co-drivers)
+    share a position when their race-by-race records are identical: no sporting criterion can
+    separate drivers who shared a car all season, so they are joint champions.
     """
     keys: list[np.ndarray] = [group, -np.round(points, 6)]
     if rule.countback:
@@ -47,6 +50,17 @@ def order_competitors(group: np.ndarray, points: np.ndarray, counts: np.ndarray,
             differs[1:] |= sorted_key[1:] != sorted_key[:-1]
     else:
         differs = np.ones(n, dtype=bool)
+    if share_identical is not None and share_identical.any():
+        same_record = ~new_group
+        for key in keys[1:ranking_keys]:
+            sorted_key = key[order]
+            same_record[1:] &= sorted_key[1:] == sorted_key[:-1]
+        record = np.round(np.nan_to_num(race_points, nan=-1.0), 6)[order]
+        same_record[1:] &= (record[1:] == record[:-1]).all(axis=1)
+        flagged = share_identical[order]
+        same_record[1:] &= flagged[1:] & flagged[:-1]
+        same_record[0] = False
+        differs &= ~same_record
     index = np.arange(n)
     group_start = np.maximum.accumulate(np.where(new_group, index, 0))
     run_start = np.maximum.accumulate(np.where(differs, index, 0))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -88,4 +89,10 @@ def test_drivers_standings_follow_their_cars():
     # DKR's three drivers raced every round in car #3: they score the car's 76.
     for name in ("Salih YOLUC", "Charlie EASTWOOD", "Ayhancan GUVEN"):
         assert drivers.loc[name, "points"] == 76 and drivers.loc[name, "car"] == "3"
-    assert list(drivers["position"]) == list(range(1, len(drivers) + 1))
+    # Co-drivers with identical race-by-race records share their place: DKR's crew are joint champions.
+    assert set(drivers.loc[["Salih YOLUC", "Charlie EASTWOOD", "Ayhancan GUVEN"], "position_text"]) == {"1="}
+    positions = drivers["position"].to_numpy()
+    assert positions[0] == 1 and (np.diff(positions) >= 0).all()
+    records = drivers[[race for race in ("R1", "R2", "R3", "R4")]].fillna(-1)
+    for _, same_place in drivers.groupby("position"):
+        assert len(records.loc[same_place.index].drop_duplicates()) == 1

@@ -91,9 +91,18 @@ def test_standings_are_a_strict_deterministic_total_order(case, random):
     for _, group in standings.groupby("title", sort=False):
         positions = group["position"].to_numpy()
         assert (np.diff(group["points"].to_numpy()) <= 1e-9).all()
-        if book.tie_break.last_resort == "shared":
+        if book.tie_break.last_resort == "shared" or group["kind"].iloc[0] == "drivers":
+            # Ties may stand (rulebook) and co-drivers with identical records always share a place;
+            # a shared place is a run of equal points, the next place skips the shared ones.
             assert positions[0] == 1 and (np.diff(positions) >= 0).all()
+            assert ((positions - 1) == np.maximum.accumulate(np.where(np.r_[True, np.diff(positions) > 0],
+                                                                      np.arange(len(positions)), 0))).all()
             tied = group.groupby("position")["points"].nunique()
             assert (tied == 1).all()
+            if book.tie_break.last_resort != "shared":
+                races = [c for c in group.columns if c.startswith("R") and c[1:].isdigit()]
+                records = group[races].fillna(-1).round(6)
+                for _, same in group.groupby("position"):
+                    assert len(records.loc[same.index].drop_duplicates()) == 1
         else:
             assert list(positions) == list(range(1, len(group) + 1))
