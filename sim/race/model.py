@@ -12,6 +12,8 @@ scheduled once, exactly, when it ends. See docs/race-model.md.
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
 
 import numpy as np
@@ -23,6 +25,8 @@ from sim.race.outcome import RaceOutcome, classify
 RED = "RED"
 _EPS = 1e-6
 _CANCELLED = ()   # callbacks of a cancelled timeout: simpy pops it and calls nothing
+_NORMAL = 1       # simpy's priority of a Timeout (events at one time run in scheduling order)
+_new_timeout = Timeout.__new__
 
 
 class _Race:
@@ -93,6 +97,7 @@ class _Race:
         self.full_laps, self.stop_cost = f.stint_constants   # full-tank stint laps, time a stop costs
         self.plan_consts: list = [None] * n   # per car, built at its first drive-time plan
         self.crew_min: list = [None] * n      # per car, each driver's planned least drive time (every_driver_drives)
+        self._plan_arrays(f, base + np.array(f.traffic_s), driver_pace)
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
@@ -296,8 +301,12 @@ class _Race:
             return   # the stint reaches the flag: the race end takes it from here
         env = self.env
         now = env._now
-        ev = Timeout(env, at - now if at > now else 0.0, c)
-        ev.callbacks.append(self._wake)
+        # simpy's Timeout(env, delay, c) without its __init__ / schedule calls: same heap entry
+        ev = _new_timeout(Timeout)
+        ev.callbacks = [self._wake]
+        ev._value = c
+        ev._ok = True
+        heapq.heappush(env._queue, (now + (at - now if at > now else 0.0), _NORMAL, next(env._eid), ev))
         self.pending[c] = ev
         self.n_events += 1
 
@@ -373,9 +382,7 @@ class _Race:
     def _crew_minimums(self, c: int) -> list[float]:
         """Least drive time planned for each crew member of car c (every_driver_drives): a share of one
         full-tank stint at his pace in this race."""
-        k = self.crew_share * self.full_laps[c] * self.lap_factor
-        base = self.car_base[c]
-        crew = [k * (base + d) for d in self.driver_pace[c][:len(self.drive[c])]]
+        crew = self._crew_rows[c][:len(self.drive[c])]
         self.crew_min[c] = crew
         return crew
 
@@ -411,13 +418,15 @@ class _Race:
         others still owe rule time (the rule minimums first, so a late neutralisation or a closed pit
         lane eats into the target, not into a minimum).
         Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0), or
-        None when no candidate fits (time lost in the garage or to a red flag)."""
+        None when no candidate fits (time lost in the garage or to a red flag).
+        Hot (a call at nearly every stop): the candidate key (last resort, cost, not the current driver)
+        is compared field by field instead of as a tuple, with the same order."""
         drive = self.drive[c]
         nd = len(drive)
         consts = self.plan_consts[c] or self._plan_constants(c)
         laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div = consts
         ceil = math.ceil
-        caps = [max_less_margin[i] - drive[i] for i in range(nd)]   # drive time left under each maximum
+        caps = [m - d for m, d in zip(max_less_margin, drive)]   # drive time left under each maximum
         cap_total = sum(caps)
         need_total = 0.0
         stints_total = 0
@@ -431,40 +440,43 @@ class _Race:
                 stints_total += k
         if rule_needs is needs:
             soft_total = 0.0
-            rule_needs = needs
         elif rule_needs is None:
             soft_total = need_total
-            rule_needs = [0.0] * nd
+            rule_needs = (0.0, 0.0, 0.0, 0.0)
         else:
             soft_total = need_total - sum(rule_needs)
-        best_key = None
+        found = False
+        best_flag = best_tie = False
+        best_cost = 0.0
         choice = None
         last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
+        last_resort = 0.2 * buffer
         for x in range(nd):
             cap = 0.8 * caps[x]                  # neutralisations can stretch a stint
-            p = laps[x]
             two_p = two_laps[x]
             if cap < two_p:
                 continue                         # at his maximum
+            p = laps[x]
             lx = full_s[x]
             need_x = needs[x]
             others = need_total - need_x
-            rule_x = rule_needs[x]
-            # rule time the others still owe (their targets are not protected by the slack)
-            others_rule = others - soft_total + (need_x - rule_x)
-            others_stints = stints_total - own_stints[x]
             loss_rate = loss_rates[x]
             if others <= 0.0 and remaining + p <= lx and remaining + p <= cap and need_x <= remaining:
                 # to the flag on this tank, every minimum met
-                key = (False, (remaining - need_x) * loss_rate, x != current)
-                if best_key is None or key < best_key:
-                    best_key, choice = key, (x, 0, 0.0)
+                cost = (remaining - need_x) * loss_rate
+                tie = x != current
+                if not found or best_flag or cost < best_cost or (cost == best_cost and tie < best_tie):
+                    found, best_flag, best_cost, best_tie, choice = True, False, cost, tie, (x, 0, 0.0)
                 continue
             s = lx if lx < cap else cap
             if s > last_start - two_p:
                 s = last_start - two_p           # someone else drives at least a short last stint
             if s < two_p:
                 continue
+            rule_x = rule_needs[x]
+            # rule time the others still owe (their targets are not protected by the slack)
+            others_rule = others - soft_total + (need_x - rule_x)
+            others_stints = stints_total - own_stints[x]
             ok = False
             for _ in range(3):
                 rest = last_start - s            # race time after this stint and its stop
@@ -493,8 +505,9 @@ class _Race:
                 s += slack
             if not ok:
                 continue
+            owes_rule = others_rule > 1e-6
             rule_slack = slack + (others - others_rule)
-            if others_rule > 1e-6 and rule_slack < buffer and s > need_x:
+            if owes_rule and rule_slack < buffer and s > need_x:
                 # leave the drivers still owing rule time a cushion (a closed pit lane or a late
                 # neutralisation can keep this driver out two slow laps longer), without a stop more
                 cut = min(buffer - rule_slack, 0.5 * (s - need_x), (n_after - cover) * cover_div)
@@ -504,36 +517,56 @@ class _Race:
                     rule_slack += cut
             # stops still needed (a stint cut short counts for the part of the tank it leaves)
             # + the pace lost beyond the time the driver has to drive anyway
-            cost = stop * (max(stints, cover) + 1.0 - s / lx) + (s - need_x if s > need_x else 0.0) * loss_rate
+            cost = stop * ((stints if stints > cover else cover) + 1.0 - s / lx) \
+                + (s - need_x if s > need_x else 0.0) * loss_rate
             if others > 0.0 and slack < buffer:
                 cost += stop * (1.0 - slack / buffer)     # the next drivers' targets are at risk
-            if others_rule > 1e-6:
+            if owes_rule:
                 if rule_slack < buffer:
                     # little room left for the short drivers: a neutralisation or a closed pit lane could
                     # cost them their minimum; worth up to two stops, a last resort under a tenth of a stint
                     cost += 2.0 * stop * (1.0 - rule_slack / buffer)
                 if rule_x <= 0.0 < need_x:
                     cost += 0.5 * stop   # a target-only driver goes after the rule minimums
-            key = (others_rule > 1e-6 and rule_slack < 0.2 * buffer, cost, x != current)
-            if best_key is None or key < best_key:
+            flag = owes_rule and rule_slack < last_resort
+            tie = x != current
+            if (not found or flag < best_flag
+                    or (flag == best_flag and (cost < best_cost or (cost == best_cost and tie < best_tie)))):
                 planned = 0 if s >= lx else int(s / p)
                 # the drivers after him need their time: the stint may not outlast the plan's slack
                 limit = s + 0.5 * slack if others > 0.0 else 0.0
-                best_key, choice = key, (x, planned, limit)
+                found, best_flag, best_cost, best_tie, choice = True, flag, cost, tie, (x, planned, limit)
         return choice
+
+    def _plan_arrays(self, f, car_base: np.ndarray, driver_pace: np.ndarray) -> None:
+        """Whole-field numpy pass for the drive-time plan's per-car constants (the same arithmetic as
+        `_plan_constants`, element by element, so the same floats): each driver's green lap, full-tank
+        stint, pace lost against the car's fastest driver, and the every_driver_drives targets."""
+        laps = (car_base[:, None] + driver_pace) * self.lap_factor        # +inf past the crew
+        full_laps = np.array(self.full_laps)
+        with np.errstate(invalid="ignore"):
+            fastest = laps[np.arange(self.n), driver_pace.argmin(axis=1)]
+            loss = (laps - fastest[:, None]) / laps
+        self._lap_rows = laps.tolist()
+        self._full_rows = (full_laps[:, None] * laps).tolist()
+        self._loss_rows = loss.tolist()
+        self._crew_rows = None
+        if self.every_driver:
+            k = self.crew_share * full_laps * self.lap_factor
+            self._crew_rows = (k[:, None] * (car_base[:, None] + driver_pace)).tolist()
 
     def _plan_constants(self, c: int) -> tuple:
         """Per-car constants of the drive-time plan in this race (built at the car's first plan):
         green lap and full-tank stint of each crew member, the longest stint, pace lost against the
         fastest driver, drive time allowed under each maximum, two laps, stop cost, slack buffer."""
         nd = len(self.drive[c])
-        laps = [(self.car_base[c] + d) * self.lap_factor for d in self.driver_pace[c][:nd]]
-        full_s = [self.full_laps[c] * p for p in laps]
-        fastest_lap = laps[self.fastest_driver[c]]
+        laps = self._lap_rows[c][:nd]
+        full_s = self._full_rows[c][:nd]
         longest = max(full_s)                # coverage: stints are at most a full tank
         stop = self.stop_cost[c]
-        consts = (laps, full_s, longest, [(p - fastest_lap) / p for p in laps],
-                  [self.max_drive_s[c][i] - self.margin for i in range(nd)], [2 * p for p in laps],
+        margin = self.margin
+        consts = (laps, full_s, longest, self._loss_rows[c][:nd],
+                  [m - margin for m in self.max_drive_s[c][:nd]], [2 * p for p in laps],
                   stop, 0.5 * longest, longest + stop)
         self.plan_consts[c] = consts
         return consts
@@ -641,10 +674,11 @@ class _Race:
             self.stints.append((c, laps_before, laps, pace))
         used = laps * fpl
         if now > t_on:
+            drive = self.drive[c]
             if self.any_red:
-                self.drive[c][d] += now - t_on - self._red_time(t_on, now)
+                drive[d] += now - t_on - self._red_time(t_on, now)
             else:
-                self.drive[c][d] += now - t_on
+                drive[d] += now - t_on
             if p_end and p_end[-1] > t_on:
                 used -= (self._neutral_progress(t_on, now, pace) / pace) * fpl * neutral_saving
                 if used < 0.0:
@@ -653,13 +687,13 @@ class _Race:
         tank = self.tank[c] - used
         if tank < 0.0:
             tank = 0.0
-        self.laps_before[c] = laps_before + laps
+        j0 = laps_before + laps
+        self.laps_before[c] = j0
         self.debt[c] = 0.0
 
-        T = self.T
         pending_extra = self.pending_extra[c]
         nxt, planned, limit = self._choose_driver(c, now + extra_s + pending_extra + self.stop_cost[c], d)
-        need = ((T - now) / pace + 1 + reserve) * fpl
+        need = ((self.T - now) / pace + 1 + reserve) * fpl
         if need > capacity:
             need = capacity
         if planned:
@@ -690,19 +724,21 @@ class _Race:
             stationary = (refuel if refuel > change else change) + tyres
         # next standard normal of the pool (inlined _z: one per stop)
         zi = self.zi
-        if zi >= len(self.zpool):
-            self.zpool.extend(self.rng.standard_normal(64).tolist())
+        zpool = self.zpool
+        if zi >= len(zpool):
+            zpool.extend(self.rng.standard_normal(64).tolist())
         self.zi = zi + 1
-        stationary *= math.exp(sigma * self.zpool[zi])
+        stationary *= math.exp(sigma * zpool[zi])
         extra = extra_s + pending_extra
         self.pending_extra[c] = 0.0
         duration = self.pit_lane_loss_s + stationary + extra
-        self.tank[c] = tank + add
+        tank += add
+        self.tank[c] = tank
         self.pit_stops[c] += 1
         self.driver[c] = nxt
         if self.log_on:
             # raw values; sim.race.log formats them only when the log is asked for
-            self.log.append((now, c, "pit_stop", (laps_before + laps, duration, stationary, extra, add, tyres, d, nxt)))
+            self.log.append((now, c, "pit_stop", (j0, duration, stationary, extra, add, tyres, d, nxt)))
         # the next stint (_plan_stint and _crossing inlined: this runs at every stop)
         t_on = now + duration
         self.t_on[c] = t_on
@@ -710,7 +746,7 @@ class _Race:
         pace = (self.car_base[c] + self.driver_pace[c][nxt]) * self.lap_factor
         self.pace[c] = pace
         self.hazard_now[c] = self.incident_hazard[c][nxt]
-        stint = int(self.tank[c] / fpl) - reserve
+        stint = int(tank / fpl) - reserve
         if planned and stint > planned:
             stint = planned
         if stint < 1:
@@ -718,7 +754,6 @@ class _Race:
         self.stint_laps[c] = stint
         self.reserve_used[c] = 0
         row = self.cum[c]
-        j0 = laps_before + laps
         g = pace * stint + row[j0 + stint] - row[j0]
         self._schedule(c, t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace))
 
@@ -1045,12 +1080,40 @@ class _Race:
         return end
 
     def run(self) -> RaceOutcome:
-        self.env.run(until=self.start())
-        return classify(self)
+        """simpy's `env.run(until=end)` loop, inlined: pop, advance the clock, call the callbacks, stop
+        after the race-end event (all events are timeouts, so none can fail)."""
+        end = self.start()
+        env = self.env
+        queue = env._queue
+        pop = heapq.heappop
+        while True:
+            env._now, _, _, ev = pop(queue)
+            callbacks = ev.callbacks
+            ev.callbacks = None
+            for callback in callbacks:
+                callback(ev)
+            if ev is end:
+                break
+        outcome = classify(self)
+        # the pending timeouts hold bound methods of this race: drop them so that reference counting
+        # frees the race at once (no cycle left for the garbage collector)
+        queue.clear()
+        self.pending = [None] * self.n
+        return outcome
 
 
 def run_race(race, rng: np.random.Generator, log: bool = True) -> RaceOutcome:
     """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas.
 
-    `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same."""
-    return _Race(race, rng, log).run()
+    `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same.
+    The cyclic garbage collector is paused during the race (it allocates thousands of short-lived
+    tuples and lists, and the collections they trigger cost ~10 % of the race); a race leaves no
+    reference cycle behind (see `_Race.run`), so nothing piles up."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        return _Race(race, rng, log).run()
+    finally:
+        if enabled:
+            gc.enable()
