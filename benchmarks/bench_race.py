@@ -1,5 +1,6 @@
 """Time the race model: 4 h races of the default scenario (42 cars in LMP2, LMP3, GT) and of the
-ALMS 2023 field (46 cars), one core. Prints per field: median ms per race over the repeats (with the
+ALMS 2023 field (46 cars), one core, CPU time (the machine is shared: wall time moves with the other
+jobs' load). Prints per field: median ms per race over the repeats (with the
 event log, as `sim race`, and without it, as the Monte Carlo can run), car-laps per second, simpy
 events per race (and how many of them were cancelled car wake-ups), and (with --profile) the cProfile
 top functions; with --chunk also ms per season of a Monte Carlo chunk (`ScenarioKernel.run_chunk`).
@@ -38,13 +39,13 @@ def measure(path: Path, races: int, repeats: int) -> dict:
         for log in (True, False):   # interleaved, so both see the same machine load
             rngs = [race_rng(1, i // len(calendar), i % len(calendar)) for i in range(races)]
             laps = events = cancelled = 0
-            start = time.perf_counter()
+            start = time.process_time()
             for i, rng in enumerate(rngs):
                 outcome = run_race(calendar[i % len(calendar)], rng, log=log)
                 laps += outcome.car_laps
                 events += outcome.events
                 cancelled += outcome.cancelled_events
-            times[log].append(time.perf_counter() - start)
+            times[log].append(time.process_time() - start)
     median = statistics.median(times[True])
     return {"ms_per_race": round(1000 * median / races, 3), "best_ms_per_race": round(1000 * min(times[True]) / races, 3),
             "ms_per_race_no_log": round(1000 * statistics.median(times[False]) / races, 3),
@@ -61,12 +62,12 @@ def measure_chunk(seasons: int, repeats: int) -> dict:
     kernel.run_chunk(1, range(2))   # warm-up: field arrays, rulebook caches
     chunk, results = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         kernel.run_chunk(1, range(seasons))
-        chunk.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        chunk.append(time.process_time() - start)
+        start = time.process_time()
         simulate_results(kernel.compiled, 1, range(seasons))
-        results.append(time.perf_counter() - start)
+        results.append(time.process_time() - start)
     return {"run_chunk_ms_per_season": round(1000 * statistics.median(chunk) / seasons, 2),
             "simulate_results_ms_per_season": round(1000 * statistics.median(results) / seasons, 2),
             "seasons": seasons}

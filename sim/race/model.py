@@ -7,7 +7,9 @@ per race, and a stint of n laps takes `n * pace + (cumulative noise over those l
 green running into wall-clock time through them (`_green`, `_wall_at`). When a neutralisation
 starts, is extended or ends, race control moves the cars it delays (cancelling their pending
 timeout) instead of letting them wake early; cars whose stint ends after the period are parked and
-scheduled once, exactly, when it ends. See docs/race-model.md.
+scheduled once, exactly, when it ends. Speed (docs/race-model.md, "Speed"): simpy's event queue and
+ordering, with its run loop inlined and car wake-ups pushed straight onto its heap; the garbage
+collector paused during a race that leaves no reference cycle behind.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import math
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from sim.race.outcome import RaceOutcome, classify
 
@@ -26,7 +27,13 @@ RED = "RED"
 _EPS = 1e-6
 _CANCELLED = ()   # callbacks of a cancelled timeout: simpy pops it and calls nothing
 _NORMAL = 1       # simpy's priority of a Timeout (events at one time run in scheduling order)
-_new_timeout = Timeout.__new__
+
+
+class _Wake:
+    """A car's pending wake-up in simpy's event queue: the attributes simpy's `step` (and `_Race.run`)
+    read from a triggered Timeout, without the Timeout's construction and scheduling calls."""
+    __slots__ = ("callbacks", "_value")
+    _ok = True
 
 
 class _Race:
@@ -40,6 +47,7 @@ class _Race:
         n = f.n
         self.n = n
         self.T = f.race_seconds
+        self.max_laps = f.max_laps
         model, sporting = race.model, race.sporting
         self.sporting = sporting
         self.rc = model.race_control
@@ -74,7 +82,9 @@ class _Race:
         cum = np.empty((n, width + 1))
         cum[:, 0] = 0.0
         np.cumsum(noise, axis=1, out=cum[:, 1:])
-        self.cum = cum.tolist()
+        # one memoryview per car: indexing gives Python floats (as a list would) without converting
+        # the whole matrix to ~7,000 float objects up front (only the few laps looked at are)
+        self.cum = [memoryview(row) for row in cum]
         fail_gaps = rng.standard_exponential((n, 3)) / np.maximum(f.failure_rate, 1e-300)[:, None]
         self.fail_times = np.cumsum(fail_gaps, axis=1).tolist()
         self.fail_next = [0] * n
@@ -91,13 +101,14 @@ class _Race:
         # --- per-car static pace of this race --------------------------------------------------
         self.lap_factor = lap_factor
         base = np.array(f.base_lap) + form
-        self.car_base = (base + np.array(f.traffic_s)).tolist()
+        car_base = base + np.array(f.traffic_s)
+        self.car_base = car_base.tolist()
         self.driver_pace = driver_pace.tolist()          # entries past the crew are inf, never chosen
         self.fastest_driver = driver_pace.argmin(axis=1).tolist()
         self.full_laps, self.stop_cost = f.stint_constants   # full-tank stint laps, time a stop costs
         self.plan_consts: list = [None] * n   # per car, built at its first drive-time plan
         self.crew_min: list = [None] * n      # per car, each driver's planned least drive time (every_driver_drives)
-        self._plan_arrays(f, base + np.array(f.traffic_s), driver_pace)
+        self._plan_arrays(car_base, driver_pace)
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
@@ -129,6 +140,7 @@ class _Race:
         self.deadline = [math.inf] * n      # wall time a stint planned short must end by (drive-time plan)
         self.missed_flag = [False] * n      # still in the garage when the flag fell
         self.pending: list = [None] * n     # the car's pending simpy timeout (None: none, or parked)
+        self.wake_callbacks = (self._wake,)  # shared by every car wake-up (only iterated, never appended to)
         self.parked = [False] * n           # delayed past a running neutralisation: scheduled at its end
         self.n_events = 0
         self.n_cancelled = 0
@@ -217,11 +229,11 @@ class _Race:
         """Earliest wall time by which a car with green lap `lap`, running from t0, has done g green
         seconds (known periods only; the future is assumed green)."""
         starts, ends, lps = self.p_start, self.p_end, self.p_lps
-        i = len(starts)
+        count = i = len(starts)
         while i > 0 and ends[i - 1] > t0:
             i -= 1
         t = t0
-        for j in range(i, len(starts)):
+        for j in range(i, count):
             s = starts[j]
             if s > t:
                 if g <= s - t:
@@ -262,7 +274,7 @@ class _Race:
         row = self.cum[c]
         j0 = self.laps_before[c]
         base = row[j0]
-        limit = self.f.max_laps - j0 - 1
+        limit = self.max_laps - j0 - 1
         k = int(e / p)
         if k > limit:
             k = limit
@@ -301,11 +313,10 @@ class _Race:
             return   # the stint reaches the flag: the race end takes it from here
         env = self.env
         now = env._now
-        # simpy's Timeout(env, delay, c) without its __init__ / schedule calls: same heap entry
-        ev = _new_timeout(Timeout)
-        ev.callbacks = [self._wake]
+        # the heap entry of simpy's Timeout(env, delay, c), same time, priority and sequence number
+        ev = _Wake()
+        ev.callbacks = self.wake_callbacks
         ev._value = c
-        ev._ok = True
         heapq.heappush(env._queue, (now + (at - now if at > now else 0.0), _NORMAL, next(env._eid), ev))
         self.pending[c] = ev
         self.n_events += 1
@@ -430,7 +441,7 @@ class _Race:
         cap_total = sum(caps)
         need_total = 0.0
         stints_total = 0
-        own_stints = [0] * nd
+        own_stints = [0, 0, 0, 0]
         for i in range(nd):
             need = needs[i]
             if need > 0.0:
@@ -478,7 +489,8 @@ class _Race:
             others_rule = others - soft_total + (need_x - rule_x)
             others_stints = stints_total - own_stints[x]
             ok = False
-            for _ in range(3):
+            tries = 1
+            while True:                          # at most three tries
                 rest = last_start - s            # race time after this stint and its stop
                 if rest < 0.0:
                     rest = 0.0
@@ -500,8 +512,9 @@ class _Race:
                     ok = cap_total - s >= avail      # the maxima leave room
                     break
                 # shorten this stint by the shortfall (only its part beyond the driver's own need)
-                if s - need_x <= -slack or s + slack < two_p:
+                if tries == 3 or s - need_x <= -slack or s + slack < two_p:
                     break
+                tries += 1
                 s += slack
             if not ok:
                 continue
@@ -538,11 +551,12 @@ class _Race:
                 found, best_flag, best_cost, best_tie, choice = True, flag, cost, tie, (x, planned, limit)
         return choice
 
-    def _plan_arrays(self, f, car_base: np.ndarray, driver_pace: np.ndarray) -> None:
-        """Whole-field numpy pass for the drive-time plan's per-car constants (the same arithmetic as
-        `_plan_constants`, element by element, so the same floats): each driver's green lap, full-tank
-        stint, pace lost against the car's fastest driver, and the every_driver_drives targets."""
-        laps = (car_base[:, None] + driver_pace) * self.lap_factor        # +inf past the crew
+    def _plan_arrays(self, car_base: np.ndarray, driver_pace: np.ndarray) -> None:
+        """Whole-field numpy pass for the drive-time plan's per-car constants: each driver's green lap,
+        full-tank stint, pace lost against the car's fastest driver, and the every_driver_drives targets
+        (element-wise the operations of the per-car formula, so the same floats; tested)."""
+        pace = car_base[:, None] + driver_pace
+        laps = pace * self.lap_factor        # +inf past the crew
         full_laps = np.array(self.full_laps)
         with np.errstate(invalid="ignore"):
             fastest = laps[np.arange(self.n), driver_pace.argmin(axis=1)]
@@ -553,7 +567,7 @@ class _Race:
         self._crew_rows = None
         if self.every_driver:
             k = self.crew_share * full_laps * self.lap_factor
-            self._crew_rows = (k[:, None] * (car_base[:, None] + driver_pace)).tolist()
+            self._crew_rows = (k[:, None] * pace).tolist()
 
     def _plan_constants(self, c: int) -> tuple:
         """Per-car constants of the drive-time plan in this race (built at the car's first plan):
@@ -1036,9 +1050,10 @@ class _Race:
         flag_window = 2 * 3600 * self.race.venue.lap_km / 60
         for c in running:
             k, _ = self._laps_done(c, t_flag)
-            if k == 0 or self._crossing(c, k) < t_flag - _EPS:
+            t = self._crossing(c, k) if k else 0.0
+            if k == 0 or t < t_flag - _EPS:
                 k += 1  # the first crossing after the leader's flag
-            t = self._crossing(c, k)
+                t = self._crossing(c, k)
             if t > self.T + flag_window:
                 # still in the garage when the flag falls: does not take the flag
                 self.missed_flag[c] = True
@@ -1099,6 +1114,7 @@ class _Race:
         # frees the race at once (no cycle left for the garbage collector)
         queue.clear()
         self.pending = [None] * self.n
+        self.wake_callbacks = ()
         return outcome
 
 

@@ -48,7 +48,7 @@ def _fastest_laps(state) -> np.ndarray:
     best = np.full(n, np.inf)
     if not state.stints:
         return np.full(n, np.nan)
-    stints = np.array(state.stints)                  # (car, first lap index, laps, pace)
+    stints = np.array(state.stints, dtype=float)     # (car, first lap index, laps, pace)
     stints = stints[stints[:, 2] > 0]
     cars = stints[:, 0].astype(np.int64)
     start = cars * width + stints[:, 1].astype(np.int64)
