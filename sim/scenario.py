@@ -95,6 +95,18 @@ class CompiledRace:
         """The same race with another field (entry changes between rounds)."""
         return dataclasses.replace(self, entries=tuple(entries))
 
+    def without(self, absent: tuple[int, ...]) -> "CompiledRace":
+        """The same race without the cars at these entry positions. Its field is derived from this
+        race's field by selection instead of rebuilt (the participation model needs one per season)."""
+        from sim.race.field import subset_field
+
+        gone = set(absent)
+        keep = [i for i in range(len(self.entries)) if i not in gone]
+        variant = dataclasses.replace(self, entries=tuple(self.entries[i] for i in keep))
+        # Seed the cached_property: the derived field is what `variant.field` would build.
+        variant.__dict__["field"] = subset_field(self.field, keep, variant)
+        return variant
+
     def with_bop(self, bop_pace_pct: Mapping[str, float]) -> "CompiledRace":
         """The same race with BoP lap-time offsets (% of the class reference) overridden per car model."""
         merged = dict(self.bop)

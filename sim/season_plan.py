@@ -74,8 +74,7 @@ class SeasonPlan:
         key = (race.index, absent)
         variant = self._variants.get(key)
         if variant is None:
-            gone = set(absent)
-            variant = race.with_entries(tuple(e for i, e in enumerate(race.entries) if i not in gone))
+            variant = race.without(absent)
             self._variants[key] = variant
             if len(self._variants) > VARIANT_CACHE_SIZE:
                 self._variants.popitem(last=False)

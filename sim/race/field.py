@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import operator
 
 import numpy as np
 
@@ -209,3 +210,44 @@ def build_field(race) -> RaceField:
         has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs)
                               for mins, maxs in zip(min_drive, max_drive)),
         race_seconds=race_seconds, max_laps=max_laps)
+
+
+# Fields of RaceField that are not one value per car, or that depend on the whole field.
+_FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", "max_incident_hazard",
+               "pit_lane_loss_s", "race_seconds", "max_laps"}
+
+
+def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
+    """The field of `race` (whose entries are `full`'s entries at positions `keep`, in order), derived
+    from `full` by selection instead of a rebuild: the participation model removes a few cars from
+    most races of most seasons. Only multi-class traffic depends on who else is on track, so the
+    traffic loss and the traffic share of the incident hazard are recomputed from the new class counts.
+    """
+    pick = operator.itemgetter(*keep) if len(keep) > 1 else (lambda values: tuple(values[i] for i in keep))
+    per_car = {}
+    for item in dataclasses.fields(RaceField):
+        if item.name in _FIELD_WIDE:
+            continue
+        value = getattr(full, item.name)
+        per_car[item.name] = value[keep] if isinstance(value, np.ndarray) else pick(value)
+    classes = per_car["classes"]
+    class_order = tuple(name for name in full.class_order if name in set(classes))
+    if class_order != full.class_order:
+        # A whole class is gone: the reference traffic the venue paces hold changes too; rare, rebuild.
+        return build_field(race)
+    venue, traffic = race.venue, race.model.traffic
+    ref = {name: venue.reference_lap_s[name] for name in full.class_order}
+    old_counts = {name: full.classes.count(name) for name in full.class_order}
+    new_counts = {name: classes.count(name) for name in class_order}
+    old_loss, old_passes = _traffic(list(class_order), ref, old_counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    new_loss, new_passes = _traffic(list(class_order), ref, new_counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    traffic_s, hazard = [], []
+    for c, name in zip(keep, classes):
+        traffic_s.append(full.traffic_s[c] + new_loss[name] - old_loss[name])
+        scale = (1 + traffic.incident_per_pass * new_passes[name]) / (1 + traffic.incident_per_pass * old_passes[name])
+        hazard.append(tuple(h * scale for h in full.incident_hazard[c]))
+    return RaceField(
+        n=len(keep), class_order=class_order, class_idx=tuple(class_order.index(name) for name in classes),
+        traffic_s=tuple(traffic_s), incident_hazard=tuple(hazard),
+        max_incident_hazard=sum(max(per_driver) for per_driver in hazard),
+        pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, max_laps=full.max_laps, **per_car)
