@@ -92,6 +92,7 @@ class ScenarioPlan:
             keys += [("class", class_name, "grid"), ("class", class_name, "full_season_share")]
         keys += [("round", str(number), "grid") for number in dict.fromkeys(self.rounds)]
         keys += [("region", region, "invitations") for region in self.regions]
+        keys += [("region", region, "grid") for region in self.regions]
         return keys
 
 
@@ -329,6 +330,14 @@ def _participation(results: pd.DataFrame, plan: ScenarioPlan, seasons: range, pu
     rounds = np.array(plan.rounds)
     for number in dict.fromkeys(plan.rounds):
         put(("round", str(number), "grid"), grid.sum(axis=1)[:, rounds == number].mean(axis=1), ok)
+    # Cars per race by the home region of their team: how the calendar draws each region's teams.
+    regions = list(plan.regions)
+    g = started["car"].map(lambda car: regions.index(plan.home_region[car]) if plan.home_region.get(car) in regions
+                           else -1).to_numpy(dtype=np.int64)
+    by_region = np.zeros((n, len(regions)))
+    np.add.at(by_region, (s[g >= 0], g[g >= 0]), 1)
+    for i, region in enumerate(regions):
+        put(("region", region, "grid"), by_region[:, i] / len(race_ids), ok)
     races_started = started.groupby(["season", "car", "class"], sort=False)["race"].nunique().reset_index()
     full = (races_started["race"] == len(race_ids)).to_numpy()
     cs = races_started["season"].to_numpy(dtype=np.int64) - seasons.start
@@ -547,9 +556,11 @@ def summary_frame(detail: pd.DataFrame, plans: Sequence[ScenarioPlan]) -> pd.Dat
         row: dict = {"scenario": plan.name, "sporting_seasons": int(overall["seasons"].max()) if len(overall) else 0}
         for metric, column in SUMMARY_METRICS:
             row[column] = overall["mean"].get(metric, math.nan)
-        by_region = mine[mine["scope"] == "region"].set_index("group")["mean"]
-        for region in regions:
-            row[f"invitations_{region.lower().replace(' ', '_')}"] = by_region.get(region, 0.0)
+        by_region = mine[mine["scope"] == "region"]
+        for metric in ("invitations", "grid"):
+            values = by_region[by_region["metric"] == metric].set_index("group")["mean"]
+            for region in regions:
+                row[f"{metric}_{region.lower().replace(' ', '_')}"] = values.get(region, 0.0)
         rows.append(row)
     return pd.DataFrame(rows)
 

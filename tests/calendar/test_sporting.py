@@ -78,8 +78,13 @@ def test_metrics_are_in_range_and_consistent(shipped):
         assert values["open_final_race"] <= values["open_final_round"], (scenario, group)
     for scenario in ("all-middle-east", "calendar-2024-25"):
         rows = detail[detail["scenario"] == scenario]
-        by_region = rows.loc[rows["scope"] == "region", "mean"].sum()
+        regions = rows[rows["scope"] == "region"]
+        by_region = regions.loc[regions["metric"] == "invitations", "mean"].sum()
         assert by_region == pytest.approx(metric(detail, scenario, "invitations")["mean"], abs=1e-6)
+        # every started car belongs to one home region: the regions' grids add up to the whole grid
+        # (each value is kept to 1/1000 of a car per season, hence the tolerance)
+        grid_by_region = regions.loc[regions["metric"] == "grid", "mean"].sum()
+        assert grid_by_region == pytest.approx(metric(detail, scenario, "grid")["mean"], abs=1e-3 * len(regions))
         # every car of the 42-car entry list starts every race unless a participation model says otherwise
         assert 0 < metric(detail, scenario, "grid")["mean"] <= 42
         classes = rows.loc[(rows["scope"] == "class") & (rows["metric"] == "grid"), "mean"].sum()
