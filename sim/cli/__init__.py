@@ -42,13 +42,7 @@ def _root(
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"sim.cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"sim.cli.{name}":
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(f"sim.cli.{name}").register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,1 +1,1 @@
-"""Reports of studies: plots (and later text reports) built from the summary tables."""
+"""Reports: terminal summaries of seasons and studies (console) and plots of study tables (plots)."""
