@@ -91,7 +91,9 @@ def validate(
         else:
             typer.echo(f"ok: {path} ({kind_name})")
     if problems:
-        raise InputErrors(problems)
+        # An entry list shared by several scenarios would otherwise report the same problem once per scenario.
+        unique = list({problem.message: problem for problem in problems}.values())
+        raise InputErrors(unique)
 
 
 def schema(

@@ -117,3 +117,18 @@ def test_a_kind_whose_module_is_missing_does_not_break_the_others(monkeypatch, t
     (folder / "a.yaml").write_text("x: 1\n", encoding="utf-8")
     code, _, err = run_cli("validate", str(folder / "a.yaml"))
     assert code == 2 and "its schema module sim.config.no_such_module is not available" in err
+
+
+def test_a_problem_shared_by_two_scenarios_is_reported_once(tmp_path):
+    entries = (PROJECT / "configs" / "entries" / "asian-lms-default.yaml").read_text(encoding="utf-8")
+    bad = entries.replace("  - name: Elias SEPPANEN\n    rating: Bronze", "  - name: Elias SEPPANEN\n    rating: Platinum")
+    assert bad != entries
+    (tmp_path / "entries.yaml").write_text(bad, encoding="utf-8")
+    scenario = (f"name: t\nseries: asian-lms-cups\nentries: {tmp_path / 'entries.yaml'}\n"
+                "calendar:\n  rounds:\n    - {venue: dubai, date: 2026-01-31}\n")
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(scenario, encoding="utf-8")
+    code, _, err = run_cli("validate", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "car 2" in lines[0] and "GT Pro-Am" in lines[0]
