@@ -19,6 +19,13 @@ RATINGS: tuple[str, ...] = ("Platinum", "Gold", "Silver", "Bronze")
 Procedure = Literal["FCY", "SC", "Code60"]
 PROCEDURES: tuple[str, ...] = ("FCY", "SC", "Code60")
 
+
+def check_procedures(names, prefix: str = "") -> None:
+    """Raise ValueError naming the first name that is not a known neutralisation procedure."""
+    unknown = [name for name in names if name not in PROCEDURES]
+    if unknown:
+        raise ValueError(f"{prefix}unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -114,9 +121,7 @@ class RaceControlModel(StrictModel):
 
     @model_validator(mode="after")
     def _known_procedures(self) -> "RaceControlModel":
-        unknown = [name for name in self.procedures if name not in PROCEDURES]
-        if unknown:
-            raise ValueError(f"unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+        check_procedures(self.procedures)
         return self
 
 

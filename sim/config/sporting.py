@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.config.loader import StrictModel, load_model, resolve_named
-from sim.config.race_model import PROCEDURES, RATINGS
+from sim.config.race_model import RATINGS, check_procedures
 
 NonNegative = Annotated[float, Field(ge=0)]
 
@@ -57,9 +57,7 @@ class PitRules(StrictModel):
 
     @model_validator(mode="after")
     def _known(self) -> "PitRules":
-        unknown = [p for p in self.closed_under if p not in PROCEDURES]
-        if unknown:
-            raise ValueError(f"unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+        check_procedures(self.closed_under)
         return self
 
 
@@ -91,9 +89,7 @@ class Sporting(StrictModel):
 
     @model_validator(mode="after")
     def _known(self) -> "Sporting":
-        unknown = [p for p in self.neutralisations if p not in PROCEDURES]
-        if unknown:
-            raise ValueError(f"neutralisations: unknown procedure '{unknown[0]}' (expected {', '.join(PROCEDURES)})")
+        check_procedures(self.neutralisations, "neutralisations: ")
         return self
 
     def drive_rules(self, class_name: str, crew_size: int, hours: float) -> list[DriveTimeRule]:
