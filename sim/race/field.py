@@ -68,6 +68,21 @@ class RaceField:
     max_laps: int                          # columns of the lap-noise matrix
 
     @functools.cached_property
+    def plan_cache(self) -> dict:
+        """Drive-time plan tables by lap factor (sim.race.model.plan_tables), filled on first use."""
+        return {}
+
+    @functools.cached_property
+    def plan_family(self) -> dict:
+        """Per-car plan entries shared by this field and every field derived from it (subset_field)."""
+        return {}
+
+    @functools.cached_property
+    def family_index(self) -> tuple[int, ...]:
+        """Each car's position in the full field this one derives from (itself, for a built field)."""
+        return tuple(range(self.n))
+
+    @functools.cached_property
     def drive_limits_flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Drive-time minimums and maximums of every crew member, flattened car by car, and each
         car's first index in that flat order (for a vectorised end-of-race check)."""
@@ -246,8 +261,12 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
         traffic_s.append(full.traffic_s[c] + new_loss[name] - old_loss[name])
         scale = (1 + traffic.incident_per_pass * new_passes[name]) / (1 + traffic.incident_per_pass * old_passes[name])
         hazard.append(tuple(h * scale for h in full.incident_hazard[c]))
-    return RaceField(
+    subset = RaceField(
         n=len(keep), class_order=class_order, class_idx=tuple(class_order.index(name) for name in classes),
         traffic_s=tuple(traffic_s), incident_hazard=tuple(hazard),
         max_incident_hazard=sum(max(per_driver) for per_driver in hazard),
         pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, max_laps=full.max_laps, **per_car)
+    # the drive-time plan entries of a car depend on its own data and pace only: share them
+    subset.__dict__["plan_family"] = full.plan_family
+    subset.__dict__["family_index"] = tuple(full.family_index[i] for i in keep)
+    return subset

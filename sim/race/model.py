@@ -36,6 +36,72 @@ class _Wake:
     _ok = True
 
 
+class PlanTables:
+    """Drive-time plan constants of one race field at the team's expected pace (no race-day form),
+    the same in every simulated run of the race: built once per field and lap factor (dry, wet)."""
+    __slots__ = ("consts", "crew", "start")
+
+    def __init__(self, consts: list, crew: list, start: list):
+        self.consts = consts   # per car: see `plan_constants`
+        self.crew = crew       # per car: every_driver_drives target per driver, or None
+        self.start = start     # per car: a one-item list holding the plan at the start (None until
+        #                        a first run has made it), shared with the same car in other fields
+
+
+def plan_constants(race, c: int, lap_factor: float) -> tuple:
+    """Car c's drive-time plan constants at its expected pace (class reference x BoP + offsets +
+    traffic, no form): each crew member's green lap and full-tank stint, the longest stint, pace lost
+    against the car's fastest driver, drive time allowed under each maximum (less the margin), two
+    laps, stop cost, slack buffer and the coverage divisor."""
+    f = race.field
+    margin = race.model.strategy.drive_time_margin_s
+    full_laps, stop_cost = f.stint_constants
+    car_base = f.base_lap[c] + f.traffic_s[c]
+    laps = [(car_base + d) * lap_factor for d in f.driver_pace[c]]
+    full_s = [full_laps[c] * p for p in laps]
+    fastest = min(laps)
+    longest = max(full_s)
+    stop = stop_cost[c]
+    return (laps, full_s, longest, [(p - fastest) / p for p in laps],
+            [m - margin for m in f.max_drive_s[c]], [2 * p for p in laps],
+            stop, 0.5 * longest, longest + stop)
+
+
+def _crew_targets(race, c: int, lap_factor: float) -> list[float] | None:
+    """Car c's every_driver_drives target per crew member: a share of one full-tank stint at his
+    expected pace (None: a single driver, or the option is off)."""
+    f = race.field
+    strategy = race.model.strategy
+    if not strategy.every_driver_drives or len(f.drivers[c]) == 1:
+        return None
+    full_laps, _ = f.stint_constants
+    k = strategy.every_driver_min_stint_share * full_laps[c] * lap_factor
+    return [k * (f.base_lap[c] + f.traffic_s[c] + d) for d in f.driver_pace[c]]
+
+
+def plan_tables(race, lap_factor: float) -> PlanTables:
+    """The field's PlanTables for this lap factor, cached on the field. A car's entry is shared by
+    every field derived from the same full field (participation variants) in which its pace is the
+    same (the traffic loss depends on the class counts), so the start plans made in one variant serve
+    the others."""
+    f = race.field
+    cache = f.plan_cache
+    tables = cache.get(lap_factor)
+    if tables is None:
+        family = f.plan_family
+        consts, crew, start = [], [], []
+        for c, root in enumerate(f.family_index):
+            key = (root, f.traffic_s[c], lap_factor)
+            entry = family.get(key)
+            if entry is None:
+                entry = family[key] = (plan_constants(race, c, lap_factor), _crew_targets(race, c, lap_factor), [None])
+            consts.append(entry[0])
+            crew.append(entry[1])
+            start.append(entry[2])
+        tables = cache[lap_factor] = PlanTables(consts, crew, start)
+    return tables
+
+
 class _Race:
     """State and event handlers of one running race; `run()` returns a RaceOutcome."""
 
@@ -106,9 +172,10 @@ class _Race:
         self.driver_pace = driver_pace.tolist()          # entries past the crew are inf, never chosen
         self.fastest_driver = driver_pace.argmin(axis=1).tolist()
         self.full_laps, self.stop_cost = f.stint_constants   # full-tank stint laps, time a stop costs
-        self.plan_consts: list = [None] * n   # per car, built at its first drive-time plan
-        self.crew_min: list = [None] * n      # per car, each driver's planned least drive time (every_driver_drives)
-        self._plan_arrays(car_base, driver_pace)
+        tables = plan_tables(race, lap_factor)
+        self.plan_consts = tables.consts     # per car: drive-time plan constants at the expected pace
+        self.crew_min = tables.crew          # per car: each driver's planned least drive time, or None
+        self.start_plans = tables.start      # per car: the plan at the start (the same in every run)
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
@@ -144,6 +211,7 @@ class _Race:
         self.parked = [False] * n           # delayed past a running neutralisation: scheduled at its end
         self.n_events = 0
         self.n_cancelled = 0
+        self.pace_used = False              # the last plan read today's pace (not cacheable)
 
         # neutralisation periods: parallel lists; the last one may be running
         self.p_start: list[float] = []
@@ -334,7 +402,7 @@ class _Race:
         """Next driver, his planned stint (laps; 0 = as far as the fuel goes) and the longest wall time
         that stint may last (0: no limit), re-planned at every stop so that the rest of the race can
         still give every driver his minimum (see `_plan_next`). With `every_driver_drives` each crew
-        member also has the planning target of `_crew_minimums`, dropped when it no longer fits beside
+        member also has the planning target of `plan_tables` (`crew`), dropped when it no longer fits beside
         the rule minimums."""
         drive = self.drive[c]
         nd = len(drive)
@@ -343,6 +411,7 @@ class _Race:
         f = self.f
         every = self.every_driver
         if not every and not f.has_drive_rules[c]:
+            self.pace_used = True
             return self.fastest_driver[c], 0, 0.0
         T = self.T
         if self.any_red:
@@ -363,7 +432,7 @@ class _Race:
                 rule_needs[i] = deficit
         needs = rule_needs
         if every:
-            crew = self.crew_min[c] or self._crew_minimums(c)
+            crew = self.crew_min[c]
             for i in range(nd):
                 deficit = crew[i] - drive[i]
                 if deficit > 0.0 and (needs is None or needs[i] < deficit):
@@ -390,15 +459,10 @@ class _Race:
             return worst, 0, 0.0
         return choice
 
-    def _crew_minimums(self, c: int) -> list[float]:
-        """Least drive time planned for each crew member of car c (every_driver_drives): a share of one
-        full-tank stint at his pace in this race."""
-        crew = self._crew_rows[c][:len(self.drive[c])]
-        self.crew_min[c] = crew
-        return crew
-
     def _fastest_within_max(self, c: int, current: int, remaining: float) -> int:
-        """Every minimum is met: the fastest driver who can do a full stint under his maximum."""
+        """Every minimum is met: the fastest driver who can do a full stint under his maximum (today's
+        pace, as seen in the race)."""
+        self.pace_used = True
         drive, maxs, laps = self.drive[c], self.max_drive_s[c], self.driver_pace[c]
         stint = self.full_laps[c] * (self.pace[c] or self.car_base[c])   # the current driver's pace
         tail = remaining + stint / 20   # + the lap run after time expires
@@ -434,7 +498,7 @@ class _Race:
         is compared field by field instead of as a tuple, with the same order."""
         drive = self.drive[c]
         nd = len(drive)
-        consts = self.plan_consts[c] or self._plan_constants(c)
+        consts = self.plan_consts[c]
         laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div = consts
         ceil = math.ceil
         caps = [m - d for m, d in zip(max_less_margin, drive)]   # drive time left under each maximum
@@ -550,40 +614,6 @@ class _Race:
                 limit = s + 0.5 * slack if others > 0.0 else 0.0
                 found, best_flag, best_cost, best_tie, choice = True, flag, cost, tie, (x, planned, limit)
         return choice
-
-    def _plan_arrays(self, car_base: np.ndarray, driver_pace: np.ndarray) -> None:
-        """Whole-field numpy pass for the drive-time plan's per-car constants: each driver's green lap,
-        full-tank stint, pace lost against the car's fastest driver, and the every_driver_drives targets
-        (element-wise the operations of the per-car formula, so the same floats; tested)."""
-        pace = car_base[:, None] + driver_pace
-        laps = pace * self.lap_factor        # +inf past the crew
-        full_laps = np.array(self.full_laps)
-        with np.errstate(invalid="ignore"):
-            fastest = laps[np.arange(self.n), driver_pace.argmin(axis=1)]
-            loss = (laps - fastest[:, None]) / laps
-        self._lap_rows = laps.tolist()
-        self._full_rows = (full_laps[:, None] * laps).tolist()
-        self._loss_rows = loss.tolist()
-        self._crew_rows = None
-        if self.every_driver:
-            k = self.crew_share * full_laps * self.lap_factor
-            self._crew_rows = (k[:, None] * pace).tolist()
-
-    def _plan_constants(self, c: int) -> tuple:
-        """Per-car constants of the drive-time plan in this race (built at the car's first plan):
-        green lap and full-tank stint of each crew member, the longest stint, pace lost against the
-        fastest driver, drive time allowed under each maximum, two laps, stop cost, slack buffer."""
-        nd = len(self.drive[c])
-        laps = self._lap_rows[c][:nd]
-        full_s = self._full_rows[c][:nd]
-        longest = max(full_s)                # coverage: stints are at most a full tank
-        stop = self.stop_cost[c]
-        margin = self.margin
-        consts = (laps, full_s, longest, self._loss_rows[c][:nd],
-                  [m - margin for m in self.max_drive_s[c][:nd]], [2 * p for p in laps],
-                  stop, 0.5 * longest, longest + stop)
-        self.plan_consts[c] = consts
-        return consts
 
     def _plan_stint(self, c: int, t_on: float) -> None:
         """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
@@ -938,26 +968,27 @@ class _Race:
         remaining = self.T - now
         fraction = self.pit_fraction
         done, t_on, stint_laps, pace = self.done, self.t_on, self.stint_laps, self.pace
+        min_drive, crew_min, margin = self.f.min_drive_s, self.crew_min, self.margin
         for c in range(self.n):
             if done[c] or t_on[c] > now:
                 continue
             # wall time overstates progress, so this cheap test never skips a car that is far enough in
             if now - t_on[c] < fraction * (stint_laps[c] - 1) * pace[c] * 0.9:
                 continue
+            d = self.driver[c]
+            minimum = min_drive[c][d]
+            minimum = minimum + margin if minimum > 0.0 else 0.0
+            crew = crew_min[c]
+            if crew is not None and crew[d] > minimum:
+                minimum = crew[d]
+            if minimum > 0.0 and self.drive[c][d] + (now - t_on[c]) < minimum:
+                continue  # this driver still needs the time
             k, _ = self._laps_done(c, now)
             planned = stint_laps[c]
             if k + 1 >= planned or (k + 1) < fraction * planned:
                 continue
             if (planned - k) * pace[c] > remaining:
                 continue  # the fuel on board reaches the flag
-            d = self.driver[c]
-            minimum = self.f.min_drive_s[c][d]
-            minimum = minimum + self.margin if minimum > 0.0 else 0.0
-            crew = self.crew_min[c]
-            if crew is not None and crew[d] > minimum:
-                minimum = crew[d]
-            if minimum > 0.0 and self.drive[c][d] + (now - t_on[c]) < minimum:
-                continue  # this driver still needs the time
             stint_laps[c] = k + 1
             self._schedule(c, self._crossing(c, k + 1))
 
@@ -1076,8 +1107,18 @@ class _Race:
         env = self.env
         f = self.f
         spacing = self.race.model.start.grid_spacing_s
+        start_plans = self.start_plans
         for c in range(self.n):
-            self.driver[c], planned, limit = self._choose_driver(c, 0.0, f.qualifying_driver[c])
+            kept = start_plans[c]
+            plan = kept[0]
+            if plan is None:
+                # the first plan reads only the car's rules and expected pace (unless it falls back on
+                # today's fastest driver): computed in the first run of this race, reused by the others
+                self.pace_used = False
+                plan = self._choose_driver(c, 0.0, f.qualifying_driver[c])
+                if not self.pace_used:
+                    kept[0] = plan
+            self.driver[c], planned, limit = plan
             if limit:
                 self.deadline[c] = limit
             self._plan_stint(c, 0.0)

@@ -20,12 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def reference_constants(state, c: int) -> tuple:
-    """The per-car planner constants, computed car by car (the arithmetic the model had before the
-    whole-field numpy pass)."""
+    """The per-car planner constants written out from the field: each driver's expected green lap
+    (class reference x BoP + offsets + traffic, no race-day form) x the weather's lap factor."""
+    f = state.f
     nd = len(state.drive[c])
-    laps = [(state.car_base[c] + d) * state.lap_factor for d in state.driver_pace[c][:nd]]
+    laps = [(f.base_lap[c] + f.traffic_s[c] + f.driver_pace[c][i]) * state.lap_factor for i in range(nd)]
     full_s = [state.full_laps[c] * p for p in laps]
-    fastest_lap = laps[state.fastest_driver[c]]
+    fastest_lap = min(laps)
     longest = max(full_s)
     stop = state.stop_cost[c]
     return (laps, full_s, longest, [(p - fastest_lap) / p for p in laps],
@@ -144,15 +145,36 @@ def test_planner_decides_as_the_reference_search_at_every_stop(default_scenario,
 
 
 def test_plan_constants_and_crew_targets_are_the_per_car_formula(default_scenario, alms_2023):
+    """The cached plan tables hold the per-car formula, for dry and wet races alike."""
+    checked_wet = False
     for scenario in (default_scenario, alms_2023):
         for j, race in enumerate(scenario.races[:4]):
-            state = _Race(race, race_rng(3, 0, j))
-            for c in range(race.field.n):
-                assert state._plan_constants(c) == reference_constants(state, c)
-                nd = len(state.drive[c])
-                k = state.crew_share * state.full_laps[c] * state.lap_factor
-                expected = [k * (state.car_base[c] + d) for d in state.driver_pace[c][:nd]]
-                assert state._crew_minimums(c) == expected
+            for season in range(6):
+                state = _Race(race, race_rng(3, season, j))
+                checked_wet |= state.wet
+                for c in range(race.field.n):
+                    assert state.plan_consts[c] == reference_constants(state, c)
+                    nd = len(state.drive[c])
+                    if nd == 1:
+                        assert state.crew_min[c] is None
+                        continue
+                    k = state.crew_share * state.full_laps[c] * state.lap_factor
+                    f = race.field
+                    expected = [k * (f.base_lap[c] + f.traffic_s[c] + d) for d in f.driver_pace[c][:nd]]
+                    assert state.crew_min[c] == expected
+
+
+def test_the_start_plans_kept_for_later_runs_are_the_plans_a_fresh_run_makes(default_scenario):
+    """The first run of a race stores each car's start plan (field and expected pace only); a later run
+    with other draws that recomputes every start plan from scratch decides the same."""
+    race = default_scenario.races[0]
+    run_race(race, race_rng(8, 0, 0), log=False)
+    state = _Race(race, race_rng(8, 1, 0), log=False)
+    cached = [kept[0] for kept in state.start_plans]
+    assert sum(plan is not None for plan in cached) >= race.field.n // 2
+    for c, plan in enumerate(cached):
+        if plan is not None:
+            assert state._choose_driver(c, 0.0, race.field.qualifying_driver[c]) == plan
 
 
 def test_a_race_frees_itself_and_restores_the_garbage_collector(alms_2023):
