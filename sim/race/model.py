@@ -39,11 +39,12 @@ class _Wake:
 class PlanTables:
     """Drive-time plan constants of one race field at the team's expected pace (no race-day form),
     the same in every simulated run of the race: built once per field and lap factor (dry, wet)."""
-    __slots__ = ("consts", "crew", "start")
+    __slots__ = ("consts", "crew", "required", "start")
 
-    def __init__(self, consts: list, crew: list, start: list):
+    def __init__(self, consts: list, crew: list, required: list, start: list):
         self.consts = consts   # per car: see `plan_constants`
         self.crew = crew       # per car: every_driver_drives target per driver, or None
+        self.required = required   # per car: (driver, rule minimum + margin) for each driver with a minimum
         self.start = start     # per car: a one-item list holding the plan at the start (None until
         #                        a first run has made it), shared with the same car in other fields
 
@@ -52,7 +53,7 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     """Car c's drive-time plan constants at its expected pace (class reference x BoP + offsets +
     traffic, no form): each crew member's green lap and full-tank stint, the longest stint, pace lost
     against the car's fastest driver, drive time allowed under each maximum (less the margin), two
-    laps, stop cost, slack buffer and the coverage divisor."""
+    laps, stop cost, slack buffer, the coverage divisor, and whether every driver has a maximum."""
     f = race.field
     margin = race.model.strategy.drive_time_margin_s
     full_laps, stop_cost = f.stint_constants
@@ -62,9 +63,9 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     fastest = min(laps)
     longest = max(full_s)
     stop = stop_cost[c]
-    return (laps, full_s, longest, [(p - fastest) / p for p in laps],
-            [m - margin for m in f.max_drive_s[c]], [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop)
+    max_less_margin = [m - margin for m in f.max_drive_s[c]]
+    return (laps, full_s, longest, [(p - fastest) / p for p in laps], max_less_margin, [2 * p for p in laps],
+            stop, 0.5 * longest, longest + stop, all(m < math.inf for m in max_less_margin))
 
 
 def _crew_targets(race, c: int, lap_factor: float) -> list[float] | None:
@@ -89,7 +90,8 @@ def plan_tables(race, lap_factor: float) -> PlanTables:
     tables = cache.get(lap_factor)
     if tables is None:
         family = f.plan_family
-        consts, crew, start = [], [], []
+        margin = race.model.strategy.drive_time_margin_s
+        consts, crew, required, start = [], [], [], []
         for c, root in enumerate(f.family_index):
             key = (root, f.traffic_s[c], lap_factor)
             entry = family.get(key)
@@ -98,7 +100,8 @@ def plan_tables(race, lap_factor: float) -> PlanTables:
             consts.append(entry[0])
             crew.append(entry[1])
             start.append(entry[2])
-        tables = cache[lap_factor] = PlanTables(consts, crew, start)
+            required.append(tuple((i, f.min_drive_s[c][i] + margin) for i in f.min_drivers[c]))
+        tables = cache[lap_factor] = PlanTables(consts, crew, required, start)
     return tables
 
 
@@ -175,6 +178,7 @@ class _Race:
         tables = plan_tables(race, lap_factor)
         self.plan_consts = tables.consts     # per car: drive-time plan constants at the expected pace
         self.crew_min = tables.crew          # per car: each driver's planned least drive time, or None
+        self.required = tables.required      # per car: (driver, rule minimum + margin)
         self.start_plans = tables.start      # per car: the plan at the start (the same in every run)
         quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
@@ -421,15 +425,23 @@ class _Race:
         else:
             remaining = T - t_exit
             scale = 1.0
-        margin = self.margin
-        mins = f.min_drive_s[c]
         rule_needs = None
-        for i in f.min_drivers[c]:
-            deficit = mins[i] * scale + margin - drive[i]
-            if deficit > 0.0:
-                if rule_needs is None:
-                    rule_needs = [0.0] * nd
-                rule_needs[i] = deficit
+        if scale == 1.0:
+            for i, required in self.required[c]:
+                deficit = required - drive[i]
+                if deficit > 0.0:
+                    if rule_needs is None:
+                        rule_needs = [0.0] * nd
+                    rule_needs[i] = deficit
+        else:
+            margin = self.margin
+            mins = f.min_drive_s[c]
+            for i in f.min_drivers[c]:
+                deficit = mins[i] * scale + margin - drive[i]
+                if deficit > 0.0:
+                    if rule_needs is None:
+                        rule_needs = [0.0] * nd
+                    rule_needs[i] = deficit
         needs = rule_needs
         if every:
             crew = self.crew_min[c]
@@ -499,10 +511,10 @@ class _Race:
         drive = self.drive[c]
         nd = len(drive)
         consts = self.plan_consts[c]
-        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div = consts
+        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, capped = consts
         ceil = math.ceil
-        caps = [m - d for m, d in zip(max_less_margin, drive)]   # drive time left under each maximum
-        cap_total = sum(caps)
+        # drive time left under the maxima (infinite as soon as one driver has none)
+        cap_total = sum([m - d for m, d in zip(max_less_margin, drive)]) if capped else math.inf
         need_total = 0.0
         stints_total = 0
         own_stints = [0, 0, 0, 0]
@@ -527,7 +539,7 @@ class _Race:
         last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
         last_resort = 0.2 * buffer
         for x in range(nd):
-            cap = 0.8 * caps[x]                  # neutralisations can stretch a stint
+            cap = 0.8 * (max_less_margin[x] - drive[x])   # neutralisations can stretch a stint
             two_p = two_laps[x]
             if cap < two_p:
                 continue                         # at his maximum
