@@ -7,6 +7,8 @@ the Monte Carlo engine: one results table per chunk of seasons, one rules-engine
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -170,8 +172,9 @@ class ScenarioKernel:
     def run_chunk(self, seed: int, season_indices: range):
         from sim.montecarlo.kernel import ChunkTables
 
-        results, _ = simulate_results(self.compiled, seed, season_indices)
-        standings, awards = apply_rules(results, self.compiled)
+        with _gc_paused():
+            results, _ = simulate_results(self.compiled, seed, season_indices)
+            standings, awards = apply_rules(results, self.compiled)
         return ChunkTables(standings=standings, awards=awards)
 
     def config_files(self) -> list[Path]:
@@ -200,6 +203,19 @@ class ScenarioKernel:
 
     def identity(self) -> str:
         return ""
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for one chunk: its races, field variants and tables are freed
+    by reference counting, and the collections their many short-lived containers trigger cost ~10 %."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def synthetic_results(compiled: CompiledScenario) -> pd.DataFrame:

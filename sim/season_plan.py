@@ -45,10 +45,14 @@ class SeasonPlan:
     championships: tuple[ChampionshipInfo, ...] = ()     # more than one: results get a `championship` column
     race_championship: Mapping[str, str] = dataclasses.field(default_factory=dict)   # race id -> championship
     _variants: OrderedDict = dataclasses.field(default_factory=OrderedDict, repr=False, compare=False)
+    _entry_rows: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _twins: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _field_owners: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_variants"] = OrderedDict()   # workers rebuild their own cache
+        for cache in ("_variants", "_entry_rows", "_twins", "_field_owners"):   # workers rebuild their own caches
+            state[cache] = type(state[cache])()
         return state
 
     @property
@@ -63,24 +67,41 @@ class SeasonPlan:
         return rng.random(self.participation_p.shape) < self.participation_p
 
     def race_variant(self, race, presence: np.ndarray | None):
-        """The race with the cars that skip its round removed (cached per distinct field)."""
+        """The race with the cars that skip its round removed (cached per distinct field).
+
+        The races of a double-header share their field variants: both have the same field, so the
+        second race takes the first one's derived field instead of deriving it again.
+        """
         if presence is None:
             return race
-        index = {car: i for i, car in enumerate(self.participation_cars)}
-        column = presence[:, race.round - 1]
-        absent = tuple(i for i, entry in enumerate(race.entries) if not column[index[entry.car]])
+        rows = self._entry_rows.get(race.index)
+        if rows is None:
+            index = {car: i for i, car in enumerate(self.participation_cars)}
+            rows = self._entry_rows[race.index] = np.array([index[entry.car] for entry in race.entries], dtype=np.int64)
+        absent = tuple(np.flatnonzero(~presence[rows, race.round - 1]).tolist())
         if not absent:
             return race
         key = (race.index, absent)
         variant = self._variants.get(key)
         if variant is None:
-            variant = race.without(absent)
+            twin = self._twin(race)
+            shared = self._variants.get((twin.index, absent)) if twin is not None else None
+            variant = race.without(absent) if shared is None else _with_field_of(race, shared)
             self._variants[key] = variant
             if len(self._variants) > VARIANT_CACHE_SIZE:
                 self._variants.popitem(last=False)
         else:
             self._variants.move_to_end(key)
         return variant
+
+    def _twin(self, race):
+        """The first race seen (in this process) with the same field as this one, or None."""
+        if race.index not in self._twins:
+            twin = next((owner for owner in self._field_owners.values() if _same_field(owner, race)), None)
+            self._twins[race.index] = twin
+            if twin is None:
+                self._field_owners[race.index] = race
+        return self._twins[race.index]
 
     def fixed_rows(self, season_indices: Sequence[int] | None) -> pd.DataFrame | None:
         """The results so far, once per season (with a `season` column when seasons are given)."""
@@ -92,6 +113,28 @@ class SeasonPlan:
         frame = self.fixed.loc[np.tile(np.arange(len(self.fixed)), len(seasons))].reset_index(drop=True)
         frame.insert(0, "season", np.repeat(seasons, len(self.fixed)))
         return frame
+
+
+def _same_field(a, b) -> bool:
+    """Whether two races have the same inputs of `sim.race.field.build_field` and the same field: their
+    variants without the same cars then have equal fields too (the second double-header race)."""
+    if not (a.venue == b.venue and a.hours == b.hours and a.entries == b.entries and a.model == b.model
+            and a.sporting == b.sporting and dict(a.bop) == dict(b.bop)):
+        return False
+    fa, fb = a.field, b.field
+    for item in dataclasses.fields(fa):
+        x, y = getattr(fa, item.name), getattr(fb, item.name)
+        same = np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y
+        if not same:
+            return False
+    return True
+
+
+def _with_field_of(race, variant):
+    """`race` with the entries and the (already derived) field of its twin race's variant."""
+    own = dataclasses.replace(race, entries=variant.entries)
+    own.__dict__["field"] = variant.field   # seed the cached_property, as CompiledRace.without does
+    return own
 
 
 def participation_matrix(participation, races, entries_home: Mapping[str, str], round_regions: Sequence[str],

@@ -195,16 +195,20 @@ def resolve_rows(tables: ChunkTables, layout: StudyLayout) -> RowFacts:
                if c not in standings.columns]
     if missing:
         raise ValueError(f"standings table lacks columns {missing}")
-    text = {column: _text_column(standings, column) for column in ("title", "kind", "car", "team", "drivers",
-                                                                   "class")}
-    titles = text["title"]
-    title_idx = np.fromiter((index.title_to_index.get(t, -1) for t in titles), dtype=np.int64, count=n)
+    # Names are matched once per distinct combination, not once per row (thousands of seasons repeat them).
+    codes, labels = {}, {}
+    for column in ("title", "kind", "car", "team", "drivers", "class"):
+        codes[column], labels[column] = _coded_column(standings, column)
+    title_of_code = np.array([index.title_to_index.get(t, -1) for t in labels["title"]], dtype=np.int64)
+    title_idx = title_of_code[codes["title"]]
     if (title_idx < 0).any():
-        unknown = sorted(set(titles[title_idx < 0]))
+        unknown = sorted({labels["title"][c] for c in codes["title"][title_idx < 0]})
         raise ValueError(f"standings titles {unknown} are not in the study layout")
-    kind, car, team, drivers = text["kind"], text["car"], text["team"], text["drivers"]
-    rows = np.fromiter((index.key_to_row.get(title_match_key(titles[i], kind[i], car[i], team[i], drivers[i]), -1)
-                        for i in range(n)), dtype=np.int64, count=n)
+    key_columns = ("title", "kind", "car", "team", "drivers")
+    combo, first = _combinations([codes[c] for c in key_columns])
+    row_of_combo = np.array([index.key_to_row.get(title_match_key(*(labels[c][codes[c][i]] for c in key_columns)), -1)
+                             for i in first.tolist()], dtype=np.int64)
+    rows = row_of_combo[combo]
     unknown_rows = rows < 0
     rows[unknown_rows] = index.other_rows[title_idx[unknown_rows]]
     limit = index.row_position_limit[rows]
@@ -217,7 +221,7 @@ def resolve_rows(tables: ChunkTables, layout: StudyLayout) -> RowFacts:
                                 if race_ids else np.zeros((n, 0)))
     cumulative = np.cumsum(_scale_points(race_points, scale, "race points"), axis=1)
     season = _number_column(standings, "season").astype(np.int64)
-    invitations = _row_invitations(tables.awards, layout, season, text["class"], car, kind)
+    invitations = _row_invitations(tables.awards, layout, season, codes, labels)
     return RowFacts(season, rows, title_idx, position, points, cumulative, invitations)
 
 
@@ -229,8 +233,25 @@ def _number_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _row_invitations(awards: pd.DataFrame, layout: StudyLayout, season: np.ndarray, class_names: np.ndarray,
-                     car: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def _coded_column(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row and the text of each code, as `_text_column` reads it (missing -> "")."""
+    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object, na_value=""))
+    return codes.astype(np.int64), [str(value) for value in uniques]
+
+
+def _combinations(code_columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each row's combination of the columns' codes, and the first row of each combination."""
+    combo = code_columns[0]
+    for codes in code_columns[1:]:
+        # re-factorised after every column, so the mixed-radix number never grows past rows x codes
+        combo = pd.factorize(combo * (int(codes.max()) + 1 if len(codes) else 1) + codes)[0]
+    first = np.full(int(combo.max()) + 1 if len(combo) else 0, -1, dtype=np.int64)
+    first[combo[::-1]] = np.arange(len(combo) - 1, -1, -1)
+    return combo, first
+
+
+def _row_invitations(awards: pd.DataFrame, layout: StudyLayout, season: np.ndarray,
+                     codes: dict[str, np.ndarray], labels: dict[str, list[str]]) -> np.ndarray:
     """(n, K) invitations per rule earned by each standings row's car (a driver: any car raced)."""
     index = layout_index(layout)
     n, k = season.size, len(layout.award_rules)
@@ -241,18 +262,33 @@ def _row_invitations(awards: pd.DataFrame, layout: StudyLayout, season: np.ndarr
     unknown = sorted(set(rules) - set(index.rule_to_index))
     if unknown:
         raise ValueError(f"award rules {unknown} are not in the study layout")
+    # The (class, car) pairs each distinct (class, car, kind) of the rows stands for: a drivers row
+    # holds every car its driver raced.
+    combo, first = _combinations([codes["class"], codes["car"], codes["kind"]])
+    pair_of: dict[tuple[str, str], int] = {}
+    combo_pairs = []
+    for i in first.tolist():
+        class_name, car = labels["class"][codes["class"][i]], labels["car"][codes["car"][i]]
+        cars = car.split(";") if labels["kind"][codes["kind"][i]] == "drivers" else [car]
+        combo_pairs.append([pair_of.setdefault((class_name, one_car), len(pair_of)) for one_car in cars])
+    # Invitations per (season, pair, rule), then summed over each row's pairs.
+    seasons, season_of_row = np.unique(season, return_inverse=True)
+    hits = np.zeros((len(seasons), len(pair_of), k), dtype=np.int64)
     award_seasons = _number_column(awards, "season").astype(np.int64)
-    per_key: dict[str, np.ndarray] = {}
     for one_season, class_name, one_car, rule in zip(award_seasons, _text_column(awards, "class"),
                                                      _text_column(awards, "car"), rules):
-        key = f"{one_season}{_SEP}{class_name}{_SEP}{one_car}"
-        per_key.setdefault(key, np.zeros(k, dtype=np.int64))[index.rule_to_index[rule]] += 1
-    for i in range(n):
-        cars = car[i].split(";") if kind[i] == "drivers" else [car[i]]
-        for one_car in cars:
-            hit = per_key.get(f"{season[i]}{_SEP}{class_names[i]}{_SEP}{one_car}")
-            if hit is not None:
-                result[i] += hit
+        pair = pair_of.get((class_name, one_car))
+        at = int(np.searchsorted(seasons, one_season))
+        if pair is not None and at < len(seasons) and seasons[at] == one_season:
+            hits[at, pair, index.rule_to_index[rule]] += 1
+    sizes = np.array([len(pairs) for pairs in combo_pairs], dtype=np.int64)
+    flat_pairs = np.array([p for pairs in combo_pairs for p in pairs], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    per_row = sizes[combo]
+    row = np.repeat(np.arange(n), per_row)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    pair = flat_pairs[starts[combo[row]] + offset]
+    np.add.at(result, row, hits[season_of_row[row], pair])
     return result
 
 

@@ -1092,8 +1092,10 @@ class _Race:
         # a car still in the garage two slow laps (60 km/h) after time expired does not take the flag
         flag_window = 2 * 3600 * self.race.venue.lap_km / 60
         for c in running:
-            k, _ = self._laps_done(c, t_flag)
-            t = self._crossing(c, k) if k else 0.0
+            k, frac = self._laps_done(c, t_flag)
+            # a car a hundredth of a lap past its last crossing crossed it well before the flag (wall
+            # time runs at least as fast as green running), so only a car at the line needs the check
+            t = self._crossing(c, k) if k and frac * self.pace[c] <= 0.01 else 0.0
             if k == 0 or t < t_flag - _EPS:
                 k += 1  # the first crossing after the leader's flag
                 t = self._crossing(c, k)

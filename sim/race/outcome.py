@@ -6,7 +6,9 @@ results table (`outcomes_to_results`, the only place pandas is used).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import math
 
 import numpy as np
 
@@ -45,115 +47,142 @@ class RaceOutcome:
 def _fastest_laps(state) -> np.ndarray:
     """Best lap per car: the minimum over its stints of stint pace + that stint's lap noise."""
     n, width = state.n, state.f.max_laps
-    best = np.full(n, np.inf)
-    if not state.stints:
+    stints = state.stints
+    if not stints:
         return np.full(n, np.nan)
-    stints = np.array(state.stints, dtype=float)     # (car, first lap index, laps, pace)
-    stints = stints[stints[:, 2] > 0]
-    cars = stints[:, 0].astype(np.int64)
-    start = cars * width + stints[:, 1].astype(np.int64)
-    end = np.minimum(start + stints[:, 2].astype(np.int64), cars * width + width)
-    bounds = np.empty(2 * len(start), dtype=np.int64)
-    bounds[0::2] = start
-    bounds[1::2] = end
-    flat = np.append(state.noise.ravel(), 0.0)      # the sentinel lets a bound equal the last index
+    # (car, first lap index, laps, pace) per stint; one flat read instead of np.array on a list of tuples
+    table = np.fromiter(itertools.chain.from_iterable(stints), dtype=float, count=4 * len(stints))
+    table = table.reshape(len(stints), 4)
+    if not (table[:, 2] > 0).all():
+        table = table[table[:, 2] > 0]
+        if not len(table):
+            return np.full(n, np.nan)
+    row = table[:, 0] * width                        # integers below 2**53: exact in float
+    bounds = np.empty((len(table), 2))
+    np.add(row, table[:, 1], out=bounds[:, 0])
+    np.minimum(bounds[:, 0] + table[:, 2], row + width, out=bounds[:, 1])
+    bounds = bounds.astype(np.int64).ravel()
+    flat = state.noise.ravel()
+    if bounds.max() >= flat.size:                    # a stint ends at the last lap of the last car's row:
+        flat = np.append(flat, 0.0)                  # a sentinel makes that bound a valid index
     mins = np.minimum.reduceat(flat, bounds)[0::2]   # odd slices (between stints) are discarded
-    np.minimum.at(best, cars, mins + stints[:, 3])
-    best[np.isinf(best)] = np.nan
+    best = np.full(n, np.inf)
+    np.minimum.at(best, table[:, 0].astype(np.int64), mins + table[:, 3])
+    best[best == np.inf] = np.nan
     return best
 
 
-def _rank_within(order: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """1-based position of each car inside its group, following the overall `order`; 0 for group -1."""
-    n = len(order)
-    g = group[order]
-    by_group = np.argsort(g, kind="stable")          # grouped, overall order kept inside each group
-    sorted_groups = g[by_group]
-    index = np.arange(n)
-    first = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
-    rank = index - np.maximum.accumulate(np.where(first, index, 0)) + 1
-    out = np.zeros(n, dtype=np.int64)
-    out[order[by_group]] = rank
-    out[group < 0] = 0
-    return out
-
-
 def classify(state) -> RaceOutcome:
-    """Apply the race-end rules (sporting.race_end, drive-time penalty) and order every class."""
+    """Apply the race-end rules (sporting.race_end, drive-time penalty) and order every class.
+
+    Plain Python over the ~40 cars: a few dozen small numpy calls cost more than the loops.
+    """
     f = state.f
     race = state.race
     n = f.n
     end_rules = race.sporting.race_end
     penalty = race.sporting.drive_time_penalty
-    done = np.array(state.done)
-    missed = np.array(state.missed_flag)
-    laps = np.array(state.final_laps, dtype=np.int64)
-    time_s = np.where(done, np.array(state.retire_t), np.array(state.finish_t))
-    class_idx, category_group = f.position_groups
+    done = [bool(d) for d in state.done]
+    missed = [bool(m) for m in state.missed_flag]
+    laps = [int(k) for k in state.final_laps]
+    time_s = [float(r) if d else float(t) for d, r, t in zip(done, state.retire_t, state.finish_t)]
+    class_idx = f.class_idx
 
     # A red flag stops the drive-time clocks; the minimums shrink in proportion or are waived (sporting rules).
     red = state._red_time(0.0, state.T)
     scale = (state.T - red) / state.T
     if red and race.sporting.drive_time_minimums_after_red_flag == "waived":
         scale = 0.0
-    mins, maxs, starts = f.drive_limits_flat
-    drive = np.fromiter(itertools.chain.from_iterable(state.drive), dtype=float, count=len(mins))
-    bad = (drive < mins * scale - 1e-6) | (drive > maxs + 1e-6)
-    breaches = np.logical_or.reduceat(bad, starts) & ~done & ~missed
+    breaches = [False] * n
+    first_bad = {}                                   # car -> index of its first driver out of the limits
+    for c, (drive, mins, maxs) in enumerate(zip(state.drive, f.min_drive_s, f.max_drive_s)):
+        if done[c] or missed[c]:
+            continue
+        for i, (t, low, high) in enumerate(zip(drive, mins, maxs)):
+            if t < low * scale - 1e-6 or t > high + 1e-6:
+                breaches[c] = True
+                first_bad[c] = i
+                break
     if state.log_on:
-        for c in np.flatnonzero(breaches).tolist():
-            i = int(np.argmax(bad[starts[c]:starts[c] + len(state.drive[c])]))
+        for c, i in first_bad.items():
             t = state.drive[c][i]
-            state.log.append((float(time_s[c]), c, "drive_time_penalty",
+            state.log.append((time_s[c], c, "drive_time_penalty",
                               f"{f.drivers[c][i]} drove {t / 60:.1f} min "
                               f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min); "
                               f"penalty: {penalty.kind}"))
-    if penalty.kind == "time":
-        time_s = np.where(breaches, time_s + penalty.seconds, time_s)
-    elif penalty.kind == "laps":
-        laps = np.where(breaches, np.maximum(laps - penalty.laps, 0), laps)
+    if first_bad and penalty.kind == "time":
+        for c in first_bad:
+            time_s[c] += penalty.seconds
+    elif first_bad and penalty.kind == "laps":
+        for c in first_bad:
+            laps[c] = max(laps[c] - penalty.laps, 0)
 
-    status = np.full(n, DNF, dtype=np.int64)
-    n_classes = len(f.class_order)
-    eligible = ~done if end_rules.chequered_flag_required else np.ones(n, dtype=bool)
-    winner = np.zeros(n_classes, dtype=np.int64)
-    np.maximum.at(winner, class_idx[eligible], laps[eligible])
-    enough = laps >= np.ceil(end_rules.min_distance_fraction * winner[class_idx] - 1e-9)
-    status[~done] = np.where(enough[~done], CLASSIFIED, NOT_CLASSIFIED)
-    if end_rules.chequered_flag_required:
-        status[missed] = NOT_CLASSIFIED
-    if not end_rules.chequered_flag_required:
-        status[done & enough] = CLASSIFIED
+    flag_required = end_rules.chequered_flag_required
+    winner = [0] * len(f.class_order)
+    for c in range(n):
+        if (not flag_required or not done[c]) and laps[c] > winner[class_idx[c]]:
+            winner[class_idx[c]] = laps[c]
+    needed = [math.ceil(end_rules.min_distance_fraction * w - 1e-9) for w in winner]
+    status = [DNF] * n
+    for c in range(n):
+        enough = laps[c] >= needed[class_idx[c]]
+        if not done[c]:
+            status[c] = NOT_CLASSIFIED if (flag_required and missed[c]) or not enough else CLASSIFIED
+        elif enough and not flag_required:
+            status[c] = CLASSIFIED
     if penalty.kind == "not_classified":
-        status[breaches & (status == CLASSIFIED)] = NOT_CLASSIFIED
+        for c in first_bad:
+            if status[c] == CLASSIFIED:
+                status[c] = NOT_CLASSIFIED
     elif penalty.kind == "dsq":
-        status[breaches] = DSQ
+        for c in first_bad:
+            status[c] = DSQ
 
     # order: classified, not classified, retired, disqualified; then laps, then time
-    # (retired cars: the later retirement ranks higher)
-    sort_time = np.where(status == DNF, -time_s, time_s)
-    order = np.lexsort((sort_time, -laps, status))
-    overall = np.empty(n, dtype=np.int64)
-    overall[order] = np.arange(1, n + 1)
-    class_position = _rank_within(order, class_idx)
-    category_position = _rank_within(order, category_group)
+    # (retired cars: the later retirement ranks higher; an unknown time sorts last, as numpy sorts NaN)
+    keys = []
+    for c, (s, k, t) in enumerate(zip(status, laps, time_s)):
+        if s == DNF:
+            t = -t
+        keys.append((s, -k, t != t, t if t == t else 0.0, c))   # c last: ties keep car order (stable)
+    keys.sort()
+    order = [key[-1] for key in keys]
+    overall = [0] * n
+    class_position = [0] * n
+    category_position = [0] * n
+    seen: dict = {}
+    categories = f.categories
+    for place, c in enumerate(order, 1):
+        overall[c] = place
+        k = class_idx[c]
+        class_position[c] = seen[k] = seen.get(k, 0) + 1
+        if categories[c]:
+            key = (k, categories[c])
+            category_position[c] = seen[key] = seen.get(key, 0) + 1
 
-    # class pole: the best qualifying time of each class (first car on ties)
-    quali = state.quali
-    by_time = np.lexsort((quali, class_idx))
-    first = np.r_[True, class_idx[by_time][1:] != class_idx[by_time][:-1]]
-    pole = np.zeros(n, dtype=np.int64)
-    pole[by_time[first]] = 1
+    # class pole: the best qualifying time of each class (first car on ties; NaN never beats a time)
+    quali = state.quali.tolist() if isinstance(state.quali, np.ndarray) else list(state.quali)
+    best: dict[int, int] = {}
+    for c, q in enumerate(quali):
+        b = best.get(class_idx[c])
+        if b is None or q < quali[b] or (quali[b] != quali[b] and q == q):
+            best[class_idx[c]] = c
+    pole = [0] * n
+    for c in best.values():
+        pole[c] = 1
 
     return RaceOutcome(
-        race_id=race.race_id, round=race.round, laps=laps, time_s=time_s, status=status,
-        class_position=class_position, overall_position=overall, category_position=category_position,
-        pole=pole, pit_stops=np.array(state.pit_stops, dtype=np.int64),
+        race_id=race.race_id, round=race.round, laps=np.array(laps, dtype=np.int64),
+        time_s=np.array(time_s, dtype=float), status=np.array(status, dtype=np.int64),
+        class_position=np.array(class_position, dtype=np.int64),
+        overall_position=np.array(overall, dtype=np.int64),
+        category_position=np.array(category_position, dtype=np.int64),
+        pole=np.array(pole, dtype=np.int64), pit_stops=np.array(state.pit_stops, dtype=np.int64),
         fuel_used_l=np.array(state.fuel_used), fastest_lap_s=_fastest_laps(state),
         drive_time_s=[tuple(d) for d in state.drive], grid=np.array(state.grid_slot, dtype=np.int64),
         wet=state.wet,
         neutralisations=list(zip(state.p_kind, state.p_start, [min(e, state.T) for e in state.p_end])),
-        drive_time_breaches=breaches, events=state.n_events, log=state.log,
+        drive_time_breaches=np.array(breaches, dtype=bool), events=state.n_events, log=state.log,
         cancelled_events=state.n_cancelled)
 
 
@@ -173,7 +202,13 @@ def _static_columns(race) -> dict[str, np.ndarray]:
 
 def _drive_time_text(outcome) -> list[str]:
     """`drive_time_s` column text: each driver's seconds, one decimal, `;`-separated."""
-    return [";".join([f"{t:.1f}" for t in d]) for d in outcome.drive_time_s]
+    return [_seconds_format(len(d)) % tuple(d) for d in outcome.drive_time_s]
+
+
+@functools.lru_cache(maxsize=None)
+def _seconds_format(drivers: int) -> str:
+    """One %-format for a whole crew ("%.1f;%.1f"): a third cheaper than formatting each time alone."""
+    return ";".join(["%.1f"] * drivers)
 
 
 def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None):

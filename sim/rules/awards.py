@@ -288,16 +288,33 @@ def _championship_candidates(rule: AwardRule, standings: pd.DataFrame) -> dict:
             & (standings["kind"].astype(str) == rule.standings)
         )
     rows = standings.loc[mask].sort_values(["season", "position"], kind="stable")
-    out: dict[int, list[Candidate]] = {}
-    columns = [rows[c].tolist() for c in ("season", "position", "team", "car", "class", "category", "title")]
-    for season, position, team, car, klass, category, title in zip(*columns):
-        title = str(title)
-        category = "" if pd.isna(category) else str(category)
-        out.setdefault(int(season), []).append(
-            Candidate(int(position), str(team), str(car), str(klass), category, title,
-                      _standing_words(int(position), title))
-        )
-    return out
+    columns = [rows[c].tolist() for c in ("position", "team", "car", "class", "category", "title")]
+    seasons = rows["season"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, seasons[1:] != seasons[:-1]]) if len(seasons) else np.zeros(0, dtype=np.int64)
+    stops = np.r_[starts[1:], len(seasons)]
+    return {int(seasons[start]): _StandingsLine(columns, int(start), int(stop))
+            for start, stop in zip(starts, stops)}
+
+
+class _StandingsLine:
+    """One season's candidates of a championship rule, in standings order. Built only as far as the
+    allocation reads (it stops once the slots are given), not for every row of every season."""
+
+    __slots__ = ("columns", "start", "stop")
+
+    def __init__(self, columns: list[list], start: int, stop: int):
+        self.columns, self.start, self.stop = columns, start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def __iter__(self):
+        position, team, car, klass, category, title = self.columns
+        for i in range(self.start, self.stop):
+            title_text = str(title[i])
+            yield Candidate(int(position[i]), str(team[i]), str(car[i]), str(klass[i]),
+                            "" if pd.isna(category[i]) else str(category[i]), title_text,
+                            _standing_words(int(position[i]), title_text))
 
 
 def _race_order(results: pd.DataFrame) -> pd.DataFrame:

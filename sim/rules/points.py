@@ -68,6 +68,10 @@ def _home_rows(results: pd.DataFrame, rulebook: SeriesRulebook) -> pd.Series:
     return (championship == "") | (championship == rulebook.name)
 
 
+_SCORING_COLUMNS = (SEASON, "race", "race_index", "round", "class", "category", "car", "team", "drivers", "entry",
+                    "status", "class_position", "pole", "classified", "factor", "drive_time_s")
+
+
 def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<results>") -> pd.DataFrame:
     """Points per car, race and scope: columns `[season], scope, race, race_index, class, category, car, team,
     drivers, entry, status, position, points, pole_points, countback` (`position` 0 = did not score;
@@ -75,13 +79,15 @@ def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "
     check_results(results, rulebook, source)
     order = race_order(results)
     frame = results.copy()
-    frame["race_index"] = frame["race"].map({race: index for index, race in enumerate(order)}).astype("int64")
+    frame["race_index"] = _race_index(frame["race"], order)
     frame["classified"] = _classified(frame, rulebook)
     frame["factor"] = _race_factor(frame, rulebook)
     scale_index = _scale_index(frame, rulebook, source)
     scopes = list(dict.fromkeys(scope_of(title) for title in rulebook.titles))
     home = _home_rows(frame, rulebook).to_numpy()
     championship = frame["championship"].fillna("").astype(str) if "championship" in frame.columns else None
+    # Only the columns scoring reads or returns go through the per-scope selection and the sort.
+    frame = frame[[column for column in _SCORING_COLUMNS if column in frame.columns]]
     parts = []
     for scope_id, scope in enumerate(scopes):
         mask = (frame["class"] == scope.class_name).to_numpy()
@@ -105,6 +111,15 @@ def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "
         "class_position", "position", "points", "pole_points", "countback"]
     keep += [c for c in ("drive_time_s",) if c in scored.columns]
     return scored[keep]
+
+
+def _race_index(race: pd.Series, order: list[str]) -> np.ndarray:
+    """Calendar index of each row's race (via the few distinct ids, not a text lookup per row)."""
+    codes, uniques = pd.factorize(race)
+    if (codes < 0).any():   # a missing race id: fail as the plain lookup does
+        return race.map({r: index for index, r in enumerate(order)}).astype("int64").to_numpy()
+    position = {r: index for index, r in enumerate(order)}
+    return np.array([position[r] for r in uniques], dtype=np.int64)[codes]
 
 
 def _override(scale_index: np.ndarray, scope: Scope, rulebook: SeriesRulebook) -> np.ndarray:
