@@ -425,23 +425,17 @@ class _Race:
         else:
             remaining = T - t_exit
             scale = 1.0
-        rule_needs = None
         if scale == 1.0:
-            for i, required in self.required[c]:
-                deficit = required - drive[i]
-                if deficit > 0.0:
-                    if rule_needs is None:
-                        rule_needs = [0.0] * nd
-                    rule_needs[i] = deficit
+            required = self.required[c]
         else:
-            margin = self.margin
-            mins = f.min_drive_s[c]
-            for i in f.min_drivers[c]:
-                deficit = mins[i] * scale + margin - drive[i]
-                if deficit > 0.0:
-                    if rule_needs is None:
-                        rule_needs = [0.0] * nd
-                    rule_needs[i] = deficit
+            required = [(i, f.min_drive_s[c][i] * scale + self.margin) for i in f.min_drivers[c]]
+        rule_needs = None
+        for i, minimum in required:
+            deficit = minimum - drive[i]
+            if deficit > 0.0:
+                if rule_needs is None:
+                    rule_needs = [0.0] * nd
+                rule_needs[i] = deficit
         needs = rule_needs
         if every:
             crew = self.crew_min[c]
