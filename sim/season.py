@@ -7,8 +7,6 @@ the Monte Carlo engine: one results table per chunk of seasons, one rules-engine
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -16,6 +14,7 @@ from typing import Sequence
 import pandas as pd
 
 from sim.race import log_to_frame, outcomes_to_results, run_race
+from sim.race.model import gc_paused
 from sim.rules import award_invitations, compute_standings
 from sim.scenario import CompiledScenario, compile_scenario, resolve_scenario
 from sim.season_plan import apply_forced
@@ -172,7 +171,7 @@ class ScenarioKernel:
     def run_chunk(self, seed: int, season_indices: range):
         from sim.montecarlo.kernel import ChunkTables
 
-        with _gc_paused():
+        with gc_paused():
             results, _ = simulate_results(self.compiled, seed, season_indices)
             standings, awards = apply_rules(results, self.compiled)
         return ChunkTables(standings=standings, awards=awards)
@@ -203,19 +202,6 @@ class ScenarioKernel:
 
     def identity(self) -> str:
         return ""
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """The cyclic garbage collector off for one chunk: its races, field variants and tables are freed
-    by reference counting, and the collections their many short-lived containers trigger cost ~10 %."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def synthetic_results(compiled: CompiledScenario) -> pd.DataFrame:

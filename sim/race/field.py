@@ -83,23 +83,6 @@ class RaceField:
         return tuple(range(self.n))
 
     @functools.cached_property
-    def drive_limits_flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Drive-time minimums and maximums of every crew member, flattened car by car, and each
-        car's first index in that flat order (for a vectorised end-of-race check)."""
-        mins = np.array([m for car in self.min_drive_s for m in car], dtype=float)
-        maxs = np.array([m for car in self.max_drive_s for m in car], dtype=float)
-        starts = np.cumsum([0] + [len(car) for car in self.min_drive_s[:-1]])
-        return mins, maxs, starts
-
-    @functools.cached_property
-    def position_groups(self) -> tuple[np.ndarray, np.ndarray]:
-        """Class index per car, and a sub-category group id per car (-1 when it has none)."""
-        keys = {}
-        groups = [keys.setdefault((k, cat), len(keys)) if cat else -1
-                  for k, cat in zip(self.class_idx, self.categories)]
-        return np.array(self.class_idx, dtype=np.int64), np.array(groups, dtype=np.int64)
-
-    @functools.cached_property
     def stint_constants(self) -> tuple[list[int], list[float]]:
         """Per car, the laps of a full-tank stint and the time a stop with a driver change costs
         (pit-lane loss + driver change), for the drive-time plan."""

@@ -14,6 +14,7 @@ collector paused during a race that leaves no reference cycle behind.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import heapq
 import math
@@ -1167,18 +1168,24 @@ class _Race:
         return outcome
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector off inside the block, restored after: a race (or a chunk of seasons)
+    allocates thousands of short-lived containers whose collections cost ~10 %, and leaves no
+    reference cycle behind that reference counting would not free (see `_Race.run`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_race(race, rng: np.random.Generator, log: bool = True) -> RaceOutcome:
     """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas.
 
     `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same.
-    The cyclic garbage collector is paused during the race (it allocates thousands of short-lived
-    tuples and lists, and the collections they trigger cost ~10 % of the race); a race leaves no
-    reference cycle behind (see `_Race.run`), so nothing piles up."""
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
+    The cyclic garbage collector is paused during the race (`gc_paused`)."""
+    with gc_paused():
         return _Race(race, rng, log).run()
-    finally:
-        if enabled:
-            gc.enable()
