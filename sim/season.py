@@ -51,11 +51,12 @@ def load_compiled(scenario) -> CompiledScenario:
 
 
 def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequence[int],
-                     with_log: bool = False) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+                     with_log: bool = False, rules_only: bool = False) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Results table of these seasons (with a `season` column), built once for the whole batch.
 
     Per season: who enters each round (participation, season stream), the races not yet run (race
     streams), forced outcomes imposed on them; the results so far are put in front unchanged.
+    `rules_only` leaves out the drive-time text when no rulebook of the scenario reads it.
     """
     plan = compiled.plan
     races, outcomes, seasons, logs = [], [], [], []
@@ -78,7 +79,9 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
                 log.insert(0, "season", int(season))
                 logs.append(log)
     if outcomes:
-        results = outcomes_to_results(races, outcomes, season=seasons)
+        drive_times = not rules_only or any(info.rulebook.scoring.driver_min_drive_time_s > 0
+                                            for info in compiled.championships)
+        results = outcomes_to_results(races, outcomes, season=seasons, drive_times=drive_times)
         if plan is not None and plan.multi_championship:
             results["championship"] = results["race"].map(plan.race_championship)
     else:
@@ -172,7 +175,7 @@ class ScenarioKernel:
         from sim.montecarlo.kernel import ChunkTables
 
         with gc_paused():
-            results, _ = simulate_results(self.compiled, seed, season_indices)
+            results, _ = simulate_results(self.compiled, seed, season_indices, rules_only=True)
             standings, awards = apply_rules(results, self.compiled)
         return ChunkTables(standings=standings, awards=awards)
 

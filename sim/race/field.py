@@ -215,6 +215,21 @@ _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", 
                "pit_lane_loss_s", "race_seconds", "max_laps"}
 
 
+_PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
+
+
+def _traffic_of(full: RaceField, race) -> tuple[dict[str, float], dict[str, float]]:
+    """The traffic loss and passes per class of `full`'s own class counts (cached on the field)."""
+    cached = full.__dict__.get("_traffic_of")
+    if cached is None:
+        venue, traffic = race.venue, race.model.traffic
+        ref = {name: venue.reference_lap_s[name] for name in full.class_order}
+        counts = {name: full.classes.count(name) for name in full.class_order}
+        cached = full.__dict__["_traffic_of"] = _traffic(list(full.class_order), ref, counts,
+                                                         traffic.pass_loss_s, traffic.passed_loss_s)
+    return cached
+
+
 def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     """The field of `race` (whose entries are `full`'s entries at positions `keep`, in order), derived
     from `full` by selection instead of a rebuild: the participation model removes a few cars from
@@ -223,33 +238,47 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     """
     pick = operator.itemgetter(*keep) if len(keep) > 1 else (lambda values: tuple(values[i] for i in keep))
     per_car = {}
-    for item in dataclasses.fields(RaceField):
-        if item.name in _FIELD_WIDE:
-            continue
-        value = getattr(full, item.name)
-        per_car[item.name] = value[keep] if isinstance(value, np.ndarray) else pick(value)
+    for name in _PER_CAR:
+        value = getattr(full, name)
+        per_car[name] = value[keep] if isinstance(value, np.ndarray) else pick(value)
     classes = per_car["classes"]
-    class_order = tuple(name for name in full.class_order if name in set(classes))
+    present = set(classes)
+    class_order = tuple(name for name in full.class_order if name in present)
     if class_order != full.class_order:
         # A whole class is gone: the reference traffic the venue paces hold changes too; rare, rebuild.
         return build_field(race)
     venue, traffic = race.venue, race.model.traffic
-    ref = {name: venue.reference_lap_s[name] for name in full.class_order}
-    old_counts = {name: full.classes.count(name) for name in full.class_order}
+    ref = {name: venue.reference_lap_s[name] for name in class_order}
     new_counts = {name: classes.count(name) for name in class_order}
-    old_loss, old_passes = _traffic(list(class_order), ref, old_counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    old_loss, old_passes = _traffic_of(full, race)
     new_loss, new_passes = _traffic(list(class_order), ref, new_counts, traffic.pass_loss_s, traffic.passed_loss_s)
-    traffic_s, hazard = [], []
+    per_pass = traffic.incident_per_pass
+    scale = {name: (1 + per_pass * new_passes[name]) / (1 + per_pass * old_passes[name]) for name in class_order}
+    full_traffic, full_hazard = full.traffic_s, full.incident_hazard
+    traffic_s = tuple([full_traffic[c] + new_loss[name] - old_loss[name] for c, name in zip(keep, classes)])
+    # the same class counts come back in many variants: each car's scaled hazards are kept per scale
+    scaled = full.__dict__.setdefault("_scaled_hazard", {})
+    hazard = []
     for c, name in zip(keep, classes):
-        traffic_s.append(full.traffic_s[c] + new_loss[name] - old_loss[name])
-        scale = (1 + traffic.incident_per_pass * new_passes[name]) / (1 + traffic.incident_per_pass * old_passes[name])
-        hazard.append(tuple(h * scale for h in full.incident_hazard[c]))
+        key = (c, scale[name])
+        value = scaled.get(key)
+        if value is None:
+            value = scaled[key] = tuple([h * scale[name] for h in full_hazard[c]])
+        hazard.append(value)
+    hazard = tuple(hazard)
+    index = {name: i for i, name in enumerate(class_order)}
     subset = RaceField(
-        n=len(keep), class_order=class_order, class_idx=tuple(class_order.index(name) for name in classes),
-        traffic_s=tuple(traffic_s), incident_hazard=tuple(hazard),
-        max_incident_hazard=sum(max(per_driver) for per_driver in hazard),
+        n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),
+        traffic_s=traffic_s, incident_hazard=hazard,
+        max_incident_hazard=sum([max(per_driver) for per_driver in hazard]),
         pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, max_laps=full.max_laps, **per_car)
+    # per-car constants that do not depend on the rest of the field: selected, not rebuilt
+    cached = subset.__dict__
+    cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]
+    full_laps, stop_cost = full.stint_constants
+    cached["stint_constants"] = ((list(pick(full_laps)), list(pick(stop_cost))) if len(keep) > 1
+                                 else ([full_laps[keep[0]]], [stop_cost[keep[0]]]))
     # the drive-time plan entries of a car depend on its own data and pace only: share them
-    subset.__dict__["plan_family"] = full.plan_family
-    subset.__dict__["family_index"] = tuple(full.family_index[i] for i in keep)
+    cached["plan_family"] = full.plan_family
+    cached["family_index"] = tuple([full.family_index[i] for i in keep])
     return subset

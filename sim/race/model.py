@@ -33,7 +33,7 @@ _NORMAL = 1       # simpy's priority of a Timeout (events at one time run in sch
 class _Wake:
     """A car's pending wake-up in simpy's event queue: the attributes simpy's `step` (and `_Race.run`)
     read from a triggered Timeout, without the Timeout's construction and scheduling calls."""
-    __slots__ = ("callbacks", "_value")
+    __slots__ = ("callbacks", "_value", "at")
     _ok = True
 
 
@@ -97,11 +97,12 @@ def plan_tables(race, lap_factor: float) -> PlanTables:
             key = (root, f.traffic_s[c], lap_factor)
             entry = family.get(key)
             if entry is None:
-                entry = family[key] = (plan_constants(race, c, lap_factor), _crew_targets(race, c, lap_factor), [None])
+                entry = family[key] = (plan_constants(race, c, lap_factor), _crew_targets(race, c, lap_factor), [None],
+                                       tuple((i, f.min_drive_s[c][i] + margin) for i in f.min_drivers[c]))
             consts.append(entry[0])
             crew.append(entry[1])
             start.append(entry[2])
-            required.append(tuple((i, f.min_drive_s[c][i] + margin) for i in f.min_drivers[c]))
+            required.append(entry[3])
         tables = cache[lap_factor] = PlanTables(consts, crew, required, start)
     return tables
 
@@ -117,7 +118,6 @@ class _Race:
         n = f.n
         self.n = n
         self.T = f.race_seconds
-        self.max_laps = f.max_laps
         model, sporting = race.model, race.sporting
         self.sporting = sporting
         self.rc = model.race_control
@@ -145,16 +145,8 @@ class _Race:
         driver_pace = f.driver_pace_matrix + rng.standard_normal((n, 4)) * f.driver_form_sd
         q_laps = sporting.qualifying.laps
         q_noise = np.sort(rng.standard_normal((n, q_laps)), axis=1)[:, race.qualifying_rank - 1]
-        width = f.max_laps
-        noise = rng.standard_normal((n, width))
-        noise *= (f.noise_sd * (noise_factor * lap_factor))[:, None]
-        self.noise = noise
-        cum = np.empty((n, width + 1))
-        cum[:, 0] = 0.0
-        np.cumsum(noise, axis=1, out=cum[:, 1:])
-        # one memoryview per car: indexing gives Python floats (as a list would) without converting
-        # the whole matrix to ~7,000 float objects up front (only the few laps looked at are)
-        self.cum = [memoryview(row) for row in cum]
+        # lap-to-lap sd; a stint of n laps runs at its own mean lap, drawn when it starts (`_stint_noise`)
+        self.noise_sd = (f.noise_sd * (noise_factor * lap_factor)).tolist()
         fail_gaps = rng.standard_exponential((n, 3)) / np.maximum(f.failure_rate, 1e-300)[:, None]
         self.fail_times = np.cumsum(fail_gaps, axis=1).tolist()
         self.fail_next = [0] * n
@@ -325,11 +317,15 @@ class _Race:
         return t + g
 
     # ---------------------------------------------------------------- car progress
-    def _cum(self, c: int, k: int) -> float:
-        """Green seconds car c needs for the first k laps of its current stint."""
-        row = self.cum[c]
-        j0 = self.laps_before[c]
-        return self.pace[c] * k + row[j0 + k] - row[j0]
+    def _stint_noise(self, c: int, laps: int) -> float:
+        """Mean lap-noise of a stint of `laps` laps: the mean of that many independent laps of sd
+        `noise_sd`, so the stint takes as long as their sum would (one normal of the pool per stint)."""
+        zi = self.zi
+        zpool = self.zpool
+        if zi >= len(zpool):
+            zpool.extend(self.rng.standard_normal(64).tolist())
+        self.zi = zi + 1
+        return self.noise_sd[c] * zpool[zi] / math.sqrt(laps)
 
     def _laps_done(self, c: int, now: float) -> tuple[int, float]:
         """Laps completed in the current stint at `now`, and the fraction of the next one."""
@@ -344,27 +340,14 @@ class _Race:
             e = now - t_on - self.debt[c]
         if e <= 0.0:
             return 0, 0.0
-        row = self.cum[c]
-        j0 = self.laps_before[c]
-        base = row[j0]
-        limit = self.max_laps - j0 - 1
-        k = int(e / p)
-        if k > limit:
-            k = limit
-        while k > 0 and p * k + row[j0 + k] - base > e:
-            k -= 1
-        while k < limit and p * (k + 1) + row[j0 + k + 1] - base <= e:
-            k += 1
-        done = p * k + row[j0 + k] - base
-        nxt = p * (k + 1) + row[j0 + k + 1] - base if k < limit else done + p
-        return k, (e - done) / (nxt - done)
+        laps = e / p
+        k = int(laps)
+        return k, laps - k
 
     def _crossing(self, c: int, k: int) -> float:
         """Wall time car c completes lap k of its current stint (known periods only)."""
-        row = self.cum[c]
-        j0 = self.laps_before[c]
         pace = self.pace[c]
-        g = pace * k + row[j0 + k] - row[j0] + self.debt[c]
+        g = pace * k + self.debt[c]
         t_on = self.t_on[c]
         p_end = self.p_end
         if not p_end or p_end[-1] <= t_on:
@@ -390,6 +373,7 @@ class _Race:
         ev = _Wake()
         ev.callbacks = self.wake_callbacks
         ev._value = c
+        ev.at = at
         heapq.heappush(env._queue, (now + (at - now if at > now else 0.0), _NORMAL, next(env._eid), ev))
         self.pending[c] = ev
         self.n_events += 1
@@ -644,10 +628,8 @@ class _Race:
             return
         laps = self.stint_laps[c]
         # _crossing inlined: is this still the stint end?
-        row = self.cum[c]
-        j0 = self.laps_before[c]
         pace = self.pace[c]
-        g = pace * laps + row[j0 + laps] - row[j0] + self.debt[c]
+        g = pace * laps + self.debt[c]
         t_on = self.t_on[c]
         p_end = self.p_end
         t_end = t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace)
@@ -794,8 +776,6 @@ class _Race:
         t_on = now + duration
         self.t_on[c] = t_on
         self.deadline[c] = t_on + limit if limit else math.inf
-        pace = (self.car_base[c] + self.driver_pace[c][nxt]) * self.lap_factor
-        self.pace[c] = pace
         self.hazard_now[c] = self.incident_hazard[c][nxt]
         stint = int(tank / fpl) - reserve
         if planned and stint > planned:
@@ -804,8 +784,15 @@ class _Race:
             stint = 1
         self.stint_laps[c] = stint
         self.reserve_used[c] = 0
-        row = self.cum[c]
-        g = pace * stint + row[j0 + stint] - row[j0]
+        # this stint's mean lap (_stint_noise inlined)
+        zi = self.zi
+        if zi >= len(zpool):
+            zpool.extend(self.rng.standard_normal(64).tolist())
+        self.zi = zi + 1
+        pace = (self.car_base[c] + self.driver_pace[c][nxt]) * self.lap_factor \
+            + self.noise_sd[c] * zpool[zi] / math.sqrt(stint)
+        self.pace[c] = pace
+        g = pace * stint
         self._schedule(c, t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace))
 
     def _retire(self, c: int, now: float, reason: str) -> None:
@@ -903,12 +890,14 @@ class _Race:
             kind = self.p_kind[-1]
             spec = self.rc.procedures.get(kind)
             extra = self._lognormal(spec.duration_s if spec else self.rc.red_flag.duration_s) * self.rc.extension_share
-            if now + extra > self.p_end[-1]:
+            old_end = self.p_end[-1]
+            if now + extra > old_end:
                 self.p_end[-1] = now + extra
                 self._schedule_period_end()
                 if self.log_on:
                     self.log.append((now, -1, "neutralisation_extended", f"{kind} until {now + extra:.0f} s ({cause})"))
                 self._unpark_within(now)
+                self._delay_pending(now, old_end)
             return
         if self.sporting.red_flag and self._u() < self.rc.red_flag.probability:
             kind, lps, duration = RED, 0.0, self._lognormal(self.rc.red_flag.duration_s)
@@ -935,6 +924,7 @@ class _Race:
         if self.log_on:
             self.log.append((now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))
         self._schedule_period_end()
+        self._delay_pending(now, now)
         self.pit_open_at = now
         if kind == "SC" and self.sporting.pit.sc_closed_laps > 0:
             self.pit_open_at = now + self.sporting.pit.sc_closed_laps / lps
@@ -957,6 +947,30 @@ class _Race:
                     self._schedule(c, self._respect_max_drive(c, now, t_end))
                 elif self.fail_at[c] < period_end:
                     self._schedule(c, t_end)   # wakes at the failure
+
+    def _delay_pending(self, now: float, since: float) -> None:
+        """The running period (new, or extended from `since`) delays every stint end planned from
+        `since` on: such a car is moved now, exactly, if its stint still ends inside the period, else
+        parked until the period ends, instead of waking early (failure wake-ups keep their time)."""
+        period_end = self.p_end[-1]
+        pending, fail_at, parked = self.pending, self.fail_at, self.parked
+        for c in range(self.n):
+            ev = pending[c]
+            if ev is None:
+                continue
+            at = ev.at
+            if at < since or fail_at[c] <= at:
+                continue
+            if at < period_end:
+                t_end = self._crossing(c, self.stint_laps[c])
+                if t_end < period_end or fail_at[c] < period_end:
+                    self._schedule(c, self._respect_max_drive(c, now, t_end))
+                    continue
+            # a stint end at or after the period's end only moves later
+            ev.callbacks = _CANCELLED
+            self.n_cancelled += 1
+            pending[c] = None
+            parked[c] = True
 
     def _schedule_period_end(self) -> None:
         self.p_gen += 1
@@ -1046,10 +1060,7 @@ class _Race:
 
     def _move_back(self, c: int, now: float, position: float) -> None:
         """Add the debt that puts car c at `position` (absolute laps, fractional) at time `now`."""
-        relative = position - self.laps_before[c]
-        k = int(relative)
-        start = self._cum(c, k)
-        target = start + (relative - k) * (self._cum(c, k + 1) - start)
+        target = (position - self.laps_before[c]) * self.pace[c]
         progress = self._green(self.t_on[c], now, self.pace[c]) - self.debt[c]
         if progress > target:
             self.debt[c] += progress - target
@@ -1133,6 +1144,7 @@ class _Race:
             self._plan_stint(c, 0.0)
             if planned and planned < self.stint_laps[c]:
                 self.stint_laps[c] = planned
+            self.pace[c] += self._stint_noise(c, self.stint_laps[c])
             self.debt[c] = self.grid_slot[c] * spacing
             self._schedule(c, self._crossing(c, self.stint_laps[c]))
         for t in self.candidates:

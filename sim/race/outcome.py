@@ -44,9 +44,42 @@ class RaceOutcome:
         return int(self.laps.sum())
 
 
+MAX_STINT_LAPS = 400   # longest stint the fastest-lap table covers (longer stints use its last row)
+
+
+@functools.lru_cache(maxsize=None)
+def _best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarray]:
+    """For L = 0..limit independent standard normals: mean and sd of (largest - their mean).
+
+    By numerical integration of the largest one's density L phi Phi^(L-1); for normals the largest
+    minus the mean is independent of the mean, so its variance is Var(largest) - 1/L."""
+    x = np.linspace(-9.0, 9.0, 7201)
+    dx = x[1] - x[0]
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+    cdf = np.concatenate(([0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * dx)))
+    cdf /= cdf[-1]
+    mean, sd = np.zeros(limit + 1), np.zeros(limit + 1)
+    power = np.ones_like(x)   # cdf ** (L - 1)
+    for laps in range(1, limit + 1):
+        density = laps * pdf * power
+        first = float((x * density).sum() * dx)
+        second = float((x * x * density).sum() * dx)
+        mean[laps] = first
+        sd[laps] = math.sqrt(max(second - first * first - 1.0 / laps, 0.0))
+        power *= cdf
+    return mean, sd
+
+
+_GUMBEL_MEAN, _GUMBEL_SD = 0.5772156649015329, math.pi / math.sqrt(6.0)
+
+
 def _fastest_laps(state) -> np.ndarray:
-    """Best lap per car: the minimum over its stints of stint pace + that stint's lap noise."""
-    n, width = state.n, state.f.max_laps
+    """Best lap per car: over its stints, the stint's mean lap less its best lap's margin under the mean.
+
+    A stint of L laps runs at its mean lap (the model draws that); its best lap is that mean minus
+    sd x (largest of L normals - their mean), drawn here with the exact mean and sd of that margin and
+    a Gumbel shape (the limit law of a maximum), from the race's Generator after the race."""
+    n = state.n
     stints = state.stints
     if not stints:
         return np.full(n, np.nan)
@@ -57,17 +90,13 @@ def _fastest_laps(state) -> np.ndarray:
         table = table[table[:, 2] > 0]
         if not len(table):
             return np.full(n, np.nan)
-    row = table[:, 0] * width                        # integers below 2**53: exact in float
-    bounds = np.empty((len(table), 2))
-    np.add(row, table[:, 1], out=bounds[:, 0])
-    np.minimum(bounds[:, 0] + table[:, 2], row + width, out=bounds[:, 1])
-    bounds = bounds.astype(np.int64).ravel()
-    flat = state.noise.ravel()
-    if bounds.max() >= flat.size:                    # a stint ends at the last lap of the last car's row:
-        flat = np.append(flat, 0.0)                  # a sentinel makes that bound a valid index
-    mins = np.minimum.reduceat(flat, bounds)[0::2]   # odd slices (between stints) are discarded
+    cars = table[:, 0].astype(np.int64)
+    laps = np.minimum(table[:, 2].astype(np.int64), MAX_STINT_LAPS)
+    mean, sd = _best_lap_offsets()
+    shape = (state.rng.gumbel(size=len(table)) - _GUMBEL_MEAN) / _GUMBEL_SD
+    margin = mean[laps] + sd[laps] * shape
     best = np.full(n, np.inf)
-    np.minimum.at(best, table[:, 0].astype(np.int64), mins + table[:, 3])
+    np.minimum.at(best, cars, table[:, 3] - np.asarray(state.noise_sd)[cars] * margin)
     best[best == np.inf] = np.nan
     return best
 
@@ -211,11 +240,12 @@ def _seconds_format(drivers: int) -> str:
     return ";".join(["%.1f"] * drivers)
 
 
-def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None):
+def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None, drive_times: bool = True):
     """Results table (../shared/interfaces.md s.1 + model columns) for one or many outcomes.
 
     `race_or_races` is one CompiledRace for all outcomes or a list parallel to `outcomes`;
-    `season` (an int or a list parallel to `outcomes`) adds the optional `season` column.
+    `season` (an int or a list parallel to `outcomes`) adds the optional `season` column;
+    `drive_times=False` leaves the `drive_time_s` text out (a Monte Carlo chunk whose rules never read it).
     Built once per batch: every column is one numpy concatenation, text columns cached per race.
     """
     import pandas as pd
@@ -233,7 +263,6 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
             static = cache[id(race)] = _static_columns(race)
         statics.append(static)
     text = {name: np.concatenate([static[name] for static in statics]) for name in _TEXT_COLUMNS}
-    drive_time = list(itertools.chain.from_iterable(_drive_time_text(o) for o in outcomes))
 
     def stack(attr: str) -> np.ndarray:
         return np.concatenate([getattr(o, attr) for o in outcomes])
@@ -254,11 +283,14 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
         "pit_stops": stack("pit_stops"),
         "fuel_used_l": np.round(stack("fuel_used_l"), 1),
         "fastest_lap_s": np.round(stack("fastest_lap_s"), 3),
-        "drive_time_s": drive_time,
+        "drive_time_s": (list(itertools.chain.from_iterable(_drive_time_text(o) for o in outcomes))
+                         if drive_times else None),
         "hours": np.repeat([r.hours for r in races], sizes),
         "distance_km": np.round(laps * np.repeat([r.venue.lap_km for r in races], sizes), 3),
         "car_model": text["car_model"],
     })
+    if not drive_times:
+        frame = frame.drop(columns="drive_time_s")
     if season is not None:
         frame.insert(0, "season", np.repeat(np.array(seasons, dtype=np.int64), sizes))
     return frame

@@ -42,6 +42,9 @@ def test_subset_field_equals_a_rebuilt_field(compiled, absent):
     derived = subset_field(race.field, keep, variant)
     for item in dataclasses.fields(RaceField):
         assert same(getattr(derived, item.name), getattr(rebuilt, item.name)), item.name
+    # the per-car constants the derived field selects instead of rebuilding
+    for name in ("pit_constants", "stint_constants"):
+        assert same(getattr(derived, name), getattr(rebuilt, name)), name
 
 
 def test_a_race_without_cars_runs_as_if_built_from_scratch(compiled):
