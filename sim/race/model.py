@@ -606,17 +606,6 @@ class _Race:
                 found, best_flag, best_cost, best_tie, choice = True, flag, cost, tie, (x, planned, limit)
         return choice
 
-    def _plan_stint(self, c: int, t_on: float) -> None:
-        """Set the laps and pace of the stint starting at pit exit t_on (driver already chosen)."""
-        f = self.f
-        d = self.driver[c]
-        self.pace[c] = (self.car_base[c] + self.driver_pace[c][d]) * self.lap_factor
-        self.hazard_now[c] = f.incident_hazard[c][d]
-        laps = int(self.tank[c] / f.fuel_per_lap[c]) - f.reserve_laps[c]
-        self.stint_laps[c] = laps if laps > 1 else 1
-        self.reserve_used[c] = 0
-        self.t_on[c] = t_on
-
     def _wake(self, ev) -> None:
         c = ev._value
         self.pending[c] = None
@@ -772,7 +761,7 @@ class _Race:
         if self.log_on:
             # raw values; sim.race.log formats them only when the log is asked for
             self.log.append((now, c, "pit_stop", (j0, duration, stationary, extra, add, tyres, d, nxt)))
-        # the next stint (_plan_stint and _crossing inlined: this runs at every stop)
+        # the next stint (_crossing inlined: this runs at every stop)
         t_on = now + duration
         self.t_on[c] = t_on
         self.deadline[c] = t_on + limit if limit else math.inf
@@ -1128,6 +1117,9 @@ class _Race:
         f = self.f
         spacing = self.race.model.start.grid_spacing_s
         start_plans = self.start_plans
+        car_base, driver_pace, lap_factor = self.car_base, self.driver_pace, self.lap_factor
+        incident_hazard, fuel_per_lap, reserve_laps = f.incident_hazard, f.fuel_per_lap, f.reserve_laps
+        tank, grid_slot = self.tank, self.grid_slot
         for c in range(self.n):
             kept = start_plans[c]
             plan = kept[0]
@@ -1138,18 +1130,28 @@ class _Race:
                 plan = self._choose_driver(c, 0.0, f.qualifying_driver[c])
                 if not self.pace_used:
                     kept[0] = plan
-            self.driver[c], planned, limit = plan
+            d, planned, limit = plan
+            self.driver[c] = d
             if limit:
                 self.deadline[c] = limit
-            self._plan_stint(c, 0.0)
-            if planned and planned < self.stint_laps[c]:
-                self.stint_laps[c] = planned
-            self.pace[c] += self._stint_noise(c, self.stint_laps[c])
-            self.debt[c] = self.grid_slot[c] * spacing
-            self._schedule(c, self._crossing(c, self.stint_laps[c]))
+            self.hazard_now[c] = incident_hazard[c][d]
+            laps = int(tank[c] / fuel_per_lap[c]) - reserve_laps[c]
+            if laps < 1:
+                laps = 1
+            if planned and planned < laps:
+                laps = planned
+            self.stint_laps[c] = laps
+            pace = (car_base[c] + driver_pace[c][d]) * lap_factor + self._stint_noise(c, laps)
+            self.pace[c] = pace
+            debt = self.debt[c] = grid_slot[c] * spacing
+            self._schedule(c, pace * laps + debt)   # nothing neutralised yet: green running is wall time
+        incident = (self._incident,)
+        queue, eid = env._queue, env._eid
         for t in self.candidates:
-            ev = env.timeout(t)
-            ev.callbacks.append(self._incident)
+            # the heap entry of simpy's Timeout(env, t) with the incident callback, without building one
+            ev = _Wake()
+            ev.callbacks = incident
+            heapq.heappush(queue, (t, _NORMAL, next(eid), ev))
         self.n_events += len(self.candidates)
         end = env.timeout(self.T)
         end.callbacks.append(self._finish)

@@ -29,7 +29,7 @@ class RaceOutcome:
     pole: np.ndarray
     pit_stops: np.ndarray
     fuel_used_l: np.ndarray
-    fastest_lap_s: np.ndarray
+    best_laps: "BestLaps"       # fastest lap per car, computed on first use (`fastest_lap_s`)
     drive_time_s: list[tuple[float, ...]]
     grid: np.ndarray            # overall grid slot (0 = pole)
     wet: bool
@@ -42,6 +42,36 @@ class RaceOutcome:
     @property
     def car_laps(self) -> int:
         return int(self.laps.sum())
+
+    @property
+    def fastest_lap_s(self) -> np.ndarray:
+        """Best lap per car (NaN: no lap completed)."""
+        return self.best_laps.values()
+
+
+class BestLaps:
+    """The fastest lap of every car, computed on first use and kept: a Monte Carlo chunk whose rules
+    never read it skips the work. The draws come from the race's Generator after the race, once (copies
+    of an outcome share this object, so they share the values too)."""
+    __slots__ = ("_state", "_values")
+
+    def __init__(self, state):
+        self._state = state
+        self._values = None
+
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            self._values = _fastest_laps(self._state)
+            self._state = None
+        return self._values
+
+
+class _StintRecord:
+    """What `_fastest_laps` reads of a finished race (not the race itself, which is freed)."""
+    __slots__ = ("n", "stints", "noise_sd", "rng")
+
+    def __init__(self, state):
+        self.n, self.stints, self.noise_sd, self.rng = state.n, state.stints, state.noise_sd, state.rng
 
 
 MAX_STINT_LAPS = 400   # longest stint the fastest-lap table covers (longer stints use its last row)
@@ -111,10 +141,10 @@ def classify(state) -> RaceOutcome:
     n = f.n
     end_rules = race.sporting.race_end
     penalty = race.sporting.drive_time_penalty
-    done = [bool(d) for d in state.done]
-    missed = [bool(m) for m in state.missed_flag]
-    laps = [int(k) for k in state.final_laps]
-    time_s = [float(r) if d else float(t) for d, r, t in zip(done, state.retire_t, state.finish_t)]
+    done = state.done                # the race's per-car Python lists (bools, ints, floats): read, not copied
+    missed = state.missed_flag
+    laps = list(state.final_laps)    # a lap penalty changes it
+    time_s = [r if d else t for d, r, t in zip(done, state.retire_t, state.finish_t)]
     class_idx = f.class_idx
 
     # A red flag stops the drive-time clocks; the minimums shrink in proportion or are waived (sporting rules).
@@ -207,7 +237,7 @@ def classify(state) -> RaceOutcome:
         overall_position=np.array(overall, dtype=np.int64),
         category_position=np.array(category_position, dtype=np.int64),
         pole=np.array(pole, dtype=np.int64), pit_stops=np.array(state.pit_stops, dtype=np.int64),
-        fuel_used_l=np.array(state.fuel_used), fastest_lap_s=_fastest_laps(state),
+        fuel_used_l=np.array(state.fuel_used), best_laps=BestLaps(_StintRecord(state)),
         drive_time_s=[tuple(d) for d in state.drive], grid=np.array(state.grid_slot, dtype=np.int64),
         wet=state.wet,
         neutralisations=list(zip(state.p_kind, state.p_start, [min(e, state.T) for e in state.p_end])),
@@ -240,12 +270,17 @@ def _seconds_format(drivers: int) -> str:
     return ";".join(["%.1f"] * drivers)
 
 
-def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None, drive_times: bool = True):
+LEAVABLE_COLUMNS = ("drive_time_s", "fastest_lap_s")   # model columns no rule needs unless configured to
+
+
+def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None,
+                        leave_out: tuple[str, ...] = ()):
     """Results table (../shared/interfaces.md s.1 + model columns) for one or many outcomes.
 
     `race_or_races` is one CompiledRace for all outcomes or a list parallel to `outcomes`;
     `season` (an int or a list parallel to `outcomes`) adds the optional `season` column;
-    `drive_times=False` leaves the `drive_time_s` text out (a Monte Carlo chunk whose rules never read it).
+    `leave_out` names columns of LEAVABLE_COLUMNS not to build (a Monte Carlo chunk whose rules never read
+    them: formatting drive times and drawing fastest laps are a tenth of the race's cost).
     Built once per batch: every column is one numpy concatenation, text columns cached per race.
     """
     import pandas as pd
@@ -282,15 +317,15 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
         "overall_position": stack("overall_position"),
         "pit_stops": stack("pit_stops"),
         "fuel_used_l": np.round(stack("fuel_used_l"), 1),
-        "fastest_lap_s": np.round(stack("fastest_lap_s"), 3),
+        "fastest_lap_s": np.round(stack("fastest_lap_s"), 3) if "fastest_lap_s" not in leave_out else None,
         "drive_time_s": (list(itertools.chain.from_iterable(_drive_time_text(o) for o in outcomes))
-                         if drive_times else None),
+                         if "drive_time_s" not in leave_out else None),
         "hours": np.repeat([r.hours for r in races], sizes),
         "distance_km": np.round(laps * np.repeat([r.venue.lap_km for r in races], sizes), 3),
         "car_model": text["car_model"],
     })
-    if not drive_times:
-        frame = frame.drop(columns="drive_time_s")
+    if leave_out:
+        frame = frame.drop(columns=[name for name in LEAVABLE_COLUMNS if name in leave_out])
     if season is not None:
         frame.insert(0, "season", np.repeat(np.array(seasons, dtype=np.int64), sizes))
     return frame
