@@ -56,7 +56,7 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
 
     Per season: who enters each round (participation, season stream), the races not yet run (race
     streams), forced outcomes imposed on them; the results so far are put in front unchanged.
-    `rules_only` leaves out the drive-time text when no rulebook of the scenario reads it.
+    `rules_only` leaves out the model columns no rulebook of the scenario reads (fastest laps, drive times).
     """
     plan = compiled.plan
     races, outcomes, seasons, logs = [], [], [], []
@@ -79,9 +79,12 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
                 log.insert(0, "season", int(season))
                 logs.append(log)
     if outcomes:
-        drive_times = not rules_only or any(info.rulebook.scoring.driver_min_drive_time_s > 0
-                                            for info in compiled.championships)
-        results = outcomes_to_results(races, outcomes, season=seasons, drive_times=drive_times)
+        leave_out = ()
+        if rules_only:
+            leave_out = ("fastest_lap_s",)
+            if not any(info.rulebook.scoring.driver_min_drive_time_s > 0 for info in compiled.championships):
+                leave_out += ("drive_time_s",)
+        results = outcomes_to_results(races, outcomes, season=seasons, leave_out=leave_out)
         if plan is not None and plan.multi_championship:
             results["championship"] = results["race"].map(plan.race_championship)
     else:
