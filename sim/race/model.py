@@ -1,8 +1,8 @@
 """One endurance race as a discrete-event simulation (simpy), events only at decision points.
 
 Each car has at most one pending simpy timeout: its stint end (pit entry) or its next failure.
-Lap times are never simulated one by one: a car's laps are a row of a lap-noise matrix drawn once
-per race, and a stint of n laps takes `n * pace + (cumulative noise over those laps)` seconds of
+Lap times are never simulated one by one: a stint of n laps runs at its own mean lap (pace + the
+mean of n laps' noise, one normal drawn when it starts) and takes n times that in seconds of
 *green running*. Race control keeps the neutralisation periods (race-wide state); a car converts
 green running into wall-clock time through them (`_green`, `_wall_at`). When a neutralisation
 starts, is extended or ends, race control moves the cars it delays (cancelling their pending
