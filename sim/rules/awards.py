@@ -121,9 +121,10 @@ def _own_championship(results: pd.DataFrame, source: Any) -> pd.DataFrame:
 
 
 def _with_season(frame: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A copy with a `season` column: taken as is, copied from the other table's only season, or 0."""
+    """The table with an int64 `season` column: taken as is, copied from the other table's only season, or 0."""
     if "season" in frame.columns:
-        return frame.astype({"season": "int64"})
+        # Read only from here on, so a table whose season is already int64 is used without a copy.
+        return frame if frame["season"].dtype == np.int64 else frame.astype({"season": "int64"})
     frame = frame.copy()
     if "season" in other.columns:
         other_seasons = other["season"].unique()
@@ -142,37 +143,52 @@ class _SeasonFacts:
         self._results = results
 
     @cached_property
-    def _table(self) -> pd.DataFrame:
+    def _columns(self) -> dict[str, Any]:
+        """Season, round, round bit (arrays), team, car and class (text columns) of every row."""
         results = self._results
-        table = pd.DataFrame({
+        rounds = pd.Series(results["round"].to_numpy())
+        codes, uniques = pd.factorize(rounds, sort=True)
+        if len(uniques) > 62:
+            raise ValueError("more than 62 distinct rounds: round sets do not fit the participation bit masks")
+        self.round_values = list(uniques)
+        return {
             "season": results["season"].to_numpy(),
-            "round": results["round"].to_numpy(),
+            "round": rounds.to_numpy(),
+            "bit": np.left_shift(np.int64(1), codes.astype(np.int64)),
+            "team": results["team"].fillna("").astype(str),
+            "car": results["car"].astype(str),
+            "class": results["class"].astype(str),
+        }
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        """The same as a table, with race code, category and whether the entry is additional (field sizes)."""
+        results = self._results
+        return pd.DataFrame({
+            **{name: np.asarray(column) for name, column in self._columns.items()},
             "race": pd.factorize(results["race"].astype(str))[0],
-            "team": results["team"].fillna("").astype(str).to_numpy(),
-            "car": results["car"].astype(str).to_numpy(),
-            "class": results["class"].astype(str).to_numpy(),
             "category": _text(results, "category"),
             "additional": _text(results, "entry", default="season") != "season",
         })
-        codes, uniques = pd.factorize(table["round"], sort=True)
-        if len(uniques) > 62:
-            raise ValueError("more than 62 distinct rounds: round sets do not fit the participation bit masks")
-        table["bit"] = np.left_shift(np.int64(1), codes.astype(np.int64))
-        self.round_values = list(uniques)
-        return table
+
+    @cached_property
+    def _codes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(code of each row, distinct values as Python objects) of the columns the masks group by."""
+        codes = {}
+        for name in ("season", "class", "team", "car"):
+            code, distinct = pd.factorize(self._columns[name], use_na_sentinel=False)
+            codes[name] = code, np.asarray(distinct, dtype=object)
+        return codes
 
     @cached_property
     def class_mask(self) -> dict[tuple, int]:
         """(season, class) -> bit mask of the rounds in which the class raced."""
-        rounds = self._table.drop_duplicates(["season", "class", "round"])
-        return {key: int(value) for key, value in rounds.groupby(["season", "class"], sort=False)["bit"].sum().items()}
+        return _bit_masks([self._codes[name] for name in ("season", "class")], self._columns["bit"])
 
     @cached_property
     def entry_mask(self) -> dict[tuple, int]:
         """(season, class, team, car) -> bit mask of the rounds that entry contested."""
-        rounds = self._table.drop_duplicates(["season", "class", "team", "car", "round"])
-        sums = rounds.groupby(["season", "class", "team", "car"], sort=False)["bit"].sum()
-        return {key: int(value) for key, value in sums.items()}
+        return _bit_masks([self._codes[name] for name in ("season", "class", "team", "car")], self._columns["bit"])
 
     @cached_property
     def field_size(self) -> dict[tuple, int]:
@@ -203,6 +219,22 @@ class _SeasonFacts:
                 have |= self.entry_mask.get((season, klass, team, car), 0)
         missing = needed & ~have
         return [value for bit, value in enumerate(self.round_values) if missing >> bit & 1]
+
+
+def _bit_masks(keys: list[tuple[np.ndarray, np.ndarray]], bit: np.ndarray) -> dict[tuple, int]:
+    """Per distinct combination of the key columns (each as factorised codes and distinct values), the
+    bitwise OR of its rows' round bits: OR-ed with numpy, only the combinations become dict entries."""
+    group = np.zeros(len(bit), dtype=np.int64)
+    for codes, distinct in keys:
+        group = group * len(distinct) + codes
+    group_code, groups = pd.factorize(group)
+    masks = np.zeros(len(groups), dtype=np.int64)
+    np.bitwise_or.at(masks, group_code, bit)
+    columns = []
+    for _, distinct in reversed(keys):
+        groups, code = np.divmod(groups, len(distinct))
+        columns.append(distinct[code].tolist())
+    return dict(zip(zip(*reversed(columns)), masks.tolist()))
 
 
 def _text(frame: pd.DataFrame, column: str, default: str = "") -> np.ndarray:

@@ -76,6 +76,51 @@ def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "
     """Points per car, race and scope: columns `[season], scope, race, race_index, class, category, car, team,
     drivers, entry, status, position, points, pole_points, countback` (`position` 0 = did not score;
     `countback` is False for intermediate classifications such as `R3@6h`)."""
+    scored = score_rows(results, rulebook, source)
+    table = scored.frame.take(scored.row).reset_index(drop=True)
+    table["scope"] = pd.Categorical.from_codes(scored.scope, categories=scored.scope_labels)
+    table["position"] = scored.position
+    table["pole_points"] = scored.pole_points
+    table["points"] = scored.points
+    table["countback"] = scored.countback
+    keep = ([SEASON] if SEASON in table.columns else []) + [
+        "scope", "race", "race_index", "round", "class", "category", "car", "team", "drivers", "entry", "status",
+        "class_position", "position", "points", "pole_points", "countback"]
+    keep += [c for c in ("drive_time_s",) if c in table.columns]
+    return table[keep]
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """Race points as arrays, one entry per results row and scope it is scored in.
+
+    `row` indexes `frame` (the results' scoring columns plus `race_index`); entries are ordered by
+    season, scope, race and class position. Kept as arrays so the standings build no per-scope tables.
+    """
+
+    frame: pd.DataFrame
+    order: list[str]
+    scope_labels: list[str]
+    row: np.ndarray
+    scope: np.ndarray
+    position: np.ndarray
+    points: np.ndarray
+    pole_points: np.ndarray
+
+    @property
+    def countback(self) -> np.ndarray:
+        """False for an intermediate classification (`R3@6h`): it counts for points, not for countback."""
+        by_race = np.array([SEGMENT_SEPARATOR not in race for race in self.order], dtype=bool)
+        return by_race[self.frame["race_index"].to_numpy()[self.row]]
+
+    def subset(self, keep: np.ndarray) -> "ScoredRows":
+        """The entries where `keep` is True, in the same order."""
+        return ScoredRows(self.frame, self.order, self.scope_labels, self.row[keep], self.scope[keep],
+                          self.position[keep], self.points[keep], self.pole_points[keep])
+
+
+def score_rows(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<results>") -> ScoredRows:
+    """`score_races` as arrays over the results rows (see ScoredRows)."""
     check_results(results, rulebook, source)
     order = race_order(results)
     frame = results.copy()
@@ -86,9 +131,9 @@ def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "
     scopes = list(dict.fromkeys(scope_of(title) for title in rulebook.titles))
     home = _home_rows(frame, rulebook).to_numpy()
     championship = frame["championship"].fillna("").astype(str) if "championship" in frame.columns else None
-    # Only the columns scoring reads or returns go through the per-scope selection and the sort.
+    # Only the columns scoring reads or returns are kept.
     frame = frame[[column for column in _SCORING_COLUMNS if column in frame.columns]]
-    parts = []
+    rows, scope_ids, scales = [], [], []
     for scope_id, scope in enumerate(scopes):
         mask = (frame["class"] == scope.class_name).to_numpy()
         if scope.category:
@@ -98,19 +143,21 @@ def score_races(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "
             mask = mask & championship.replace(rulebook.name, "").isin(names).to_numpy()
         else:
             mask = mask & home
-        part = frame[mask]
-        part = part.assign(scope=scope_id, rank_within=bool(scope.category),
-                           scale=_override(scale_index[mask], scope, rulebook))
-        parts.append(part)
-    scored = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0].assign(scope=0, rank_within=False, scale=0)
-    scored = _positions_and_points(scored, rulebook)
-    scored["scope"] = pd.Categorical.from_codes(scored["scope"].to_numpy(), categories=[s.label for s in scopes])
-    scored["countback"] = ~scored["race"].str.contains(SEGMENT_SEPARATOR, regex=False)
-    keep = ([SEASON] if SEASON in scored.columns else []) + [
-        "scope", "race", "race_index", "round", "class", "category", "car", "team", "drivers", "entry", "status",
-        "class_position", "position", "points", "pole_points", "countback"]
-    keep += [c for c in ("drive_time_s",) if c in scored.columns]
-    return scored[keep]
+        rows.append(np.flatnonzero(mask))
+        scope_ids.append(np.full(int(mask.sum()), scope_id, dtype=np.int64))
+        scales.append(_override(scale_index[mask], scope, rulebook))
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    scope_id = np.concatenate(scope_ids) if rows else np.zeros(0, dtype=np.int64)
+    scale = np.concatenate(scales) if rows else np.zeros(0, dtype=np.int64)
+    rank_within = np.array([bool(scope.category) for scope in scopes], dtype=bool)[scope_id]
+    # Race by race in class-position order (stable: equal positions keep the table's order).
+    keys = [frame["class_position"].to_numpy()[row], frame["race_index"].to_numpy()[row], scope_id]
+    if SEASON in frame.columns:
+        keys.append(frame[SEASON].to_numpy()[row])
+    sort = np.lexsort(keys)
+    row, scope_id, scale, rank_within = row[sort], scope_id[sort], scale[sort], rank_within[sort]
+    position, points, pole_points = _positions_and_points(frame, row, scope_id, scale, rank_within, rulebook)
+    return ScoredRows(frame, order, [scope.label for scope in scopes], row, scope_id, position, points, pole_points)
 
 
 def _race_index(race: pd.Series, order: list[str]) -> np.ndarray:
@@ -211,31 +258,36 @@ def points_table(rulebook: SeriesRulebook) -> tuple[np.ndarray, np.ndarray]:
     return table, np.array([scale.pole for scale in scales])
 
 
-def _positions_and_points(scored: pd.DataFrame, rulebook: SeriesRulebook) -> pd.DataFrame:
-    """Scoring position (cars that cannot score are skipped: those behind move up) and points."""
+def _positions_and_points(frame: pd.DataFrame, row: np.ndarray, scope: np.ndarray, scale: np.ndarray,
+                          rank_within: np.ndarray, rulebook: SeriesRulebook) -> tuple[np.ndarray, ...]:
+    """(position, points, pole points) of each entry: cars that cannot score are skipped (those behind
+    move up). Entries come grouped by season, scope and race, in class-position order."""
     scoring = rulebook.scoring
-    group_keys = ([SEASON] if SEASON in scored.columns else []) + ["scope", "race_index"]
-    scored = scored.sort_values(group_keys + ["class_position"], kind="stable").reset_index(drop=True)
-    additional = (scored["entry"] == "additional").to_numpy()
-    entrant_scores = ~additional if scoring.additional_entries != "score" else np.ones(len(scored), bool)
-    eligible = scored["classified"].to_numpy() & entrant_scores
+    race_index = frame["race_index"].to_numpy()[row]
+    new_group = np.ones(len(row), dtype=bool)
+    new_group[1:] = (scope[1:] != scope[:-1]) | (race_index[1:] != race_index[:-1])
+    if SEASON in frame.columns:
+        season = frame[SEASON].to_numpy()[row]
+        new_group[1:] |= season[1:] != season[:-1]
+    index = np.arange(len(row))
+    group_start = np.maximum.accumulate(np.where(new_group, index, 0)) if len(row) else index
+    additional = (frame["entry"] == "additional").to_numpy()[row]
+    classified = frame["classified"].to_numpy()[row]
+    entrant_scores = ~additional if scoring.additional_entries != "score" else np.ones(len(row), bool)
+    eligible = classified & entrant_scores
     # A car that holds its place without scoring (additional entry under `hold_position`) is not skipped.
-    holds = additional & (scoring.additional_entries == "hold_position") & scored["classified"].to_numpy()
+    holds = additional & (scoring.additional_entries == "hold_position") & classified
     skipped = ~eligible & ~holds
-    groups = scored.groupby(group_keys, sort=False)
-    skipped_ahead = pd.Series(skipped, index=scored.index).groupby([scored[k] for k in group_keys], sort=False).cumsum() - skipped
-    place = np.where(scored["rank_within"].to_numpy(), groups.cumcount().to_numpy() + 1, scored["class_position"].to_numpy())
-    position = np.where(eligible, place - skipped_ahead.to_numpy(), 0)
+    skipped_before = np.cumsum(skipped) - skipped  # over all entries; minus the count at the group start
+    skipped_ahead = skipped_before - skipped_before[group_start]
+    place = np.where(rank_within, index - group_start + 1, frame["class_position"].to_numpy()[row])
+    position = np.where(eligible, place - skipped_ahead, 0)
     table, pole = points_table(rulebook)
-    scale = scored["scale"].to_numpy()
     column = np.minimum(position, table.shape[1] - 1)
     # Positions past the list take the `beyond` value (the last column); 0 stays 0.
     column = np.where(position > table.shape[1] - 2, table.shape[1] - 1, column)
-    base = table[scale, column] * scored["factor"].to_numpy()
+    base = table[scale, column] * frame["factor"].to_numpy()[row]
     may_take_pole = eligible if scoring.pole_requires_classification else entrant_scores
-    pole_ok = may_take_pole & (~scored["rank_within"].to_numpy() | scoring.pole_in_categories)
-    pole_points = np.where(pole_ok & (scored["pole"].to_numpy() == 1), pole[scale], 0.0)
-    scored["position"] = position.astype(np.int64)
-    scored["pole_points"] = pole_points
-    scored["points"] = base + pole_points
-    return scored
+    pole_ok = may_take_pole & (~rank_within | scoring.pole_in_categories)
+    pole_points = np.where(pole_ok & (frame["pole"].to_numpy()[row] == 1), pole[scale], 0.0)
+    return position.astype(np.int64), base + pole_points, pole_points

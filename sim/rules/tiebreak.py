@@ -6,6 +6,7 @@ Works on plain arrays for every season and title at once: one `np.lexsort` over 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.config.series import TieBreak
 
@@ -14,9 +15,8 @@ def position_counts(competitor: np.ndarray, position: np.ndarray, n_competitors:
     """counts[c, k] = how many times competitor c finished in scoring position k + 1."""
     scored = position > 0
     width = int(position[scored].max()) if scored.any() else 0
-    counts = np.zeros((n_competitors, width), dtype=np.int64)
-    np.add.at(counts, (competitor[scored], position[scored] - 1), 1)
-    return counts
+    flat = competitor[scored].astype(np.int64) * width + position[scored] - 1
+    return np.bincount(flat, minlength=n_competitors * width).astype(np.int64, copy=False).reshape(n_competitors, width)
 
 
 def order_competitors(group: np.ndarray, points: np.ndarray, counts: np.ndarray, race_points: np.ndarray,
@@ -31,30 +31,34 @@ def order_competitors(group: np.ndarray, points: np.ndarray, counts: np.ndarray,
     share a position when their race-by-race records are identical: no sporting criterion can
     separate drivers who shared a car all season, so they are joint champions.
     """
-    keys: list[np.ndarray] = [group, -np.round(points, 6)]
-    if rule.countback:
-        keys += [-counts[:, k] for k in range(counts.shape[1])]
+    ranking = [_descending_rank(points)]
+    if rule.countback and counts.shape[1]:
+        most = int(counts.max())
+        ranking += [(most - column, most + 1) for column in counts.T]
     if rule.last_resort == "latest_result":
         latest_first = np.nan_to_num(race_points[:, ::-1], nan=0.0)
-        keys += [-np.round(latest_first[:, k], 6) for k in range(latest_first.shape[1])]
-    ranking_keys = len(keys)
-    keys.append(names)
-    order = np.lexsort(keys[::-1])
+        ranks, bound = _descending_rank(latest_first.ravel())
+        ranking += [(column, bound) for column in ranks.reshape(latest_first.shape).T]
+    # The keys are packed losslessly into a few int64 words: the same order as one lexsort key each.
+    name_code = names - names.min() if len(names) else names
+    words = _packed([(group, int(group.max()) + 1 if len(group) else 1)] + ranking
+                    + [(name_code, int(name_code.max()) + 1 if len(names) else 1)])
+    order = np.lexsort(words[::-1])
     n = len(order)
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = group[order][1:] != group[order][:-1]
+    # Two competitors have the same record when every ranking key (not the name) is equal.
+    same_keys = np.zeros(n, dtype=bool)
+    same_keys[1:] = True
+    for word in _packed(ranking):
+        sorted_word = word[order]
+        same_keys[1:] &= sorted_word[1:] == sorted_word[:-1]
     if rule.last_resort == "shared":
-        differs = new_group.copy()
-        for key in keys[1:ranking_keys]:
-            sorted_key = key[order]
-            differs[1:] |= sorted_key[1:] != sorted_key[:-1]
+        differs = new_group | ~same_keys
     else:
         differs = np.ones(n, dtype=bool)
     if share_identical is not None and share_identical.any():
-        same_record = ~new_group
-        for key in keys[1:ranking_keys]:
-            sorted_key = key[order]
-            same_record[1:] &= sorted_key[1:] == sorted_key[:-1]
+        same_record = ~new_group & same_keys
         record = np.round(np.nan_to_num(race_points, nan=-1.0), 6)[order]
         same_record[1:] &= (record[1:] == record[:-1]).all(axis=1)
         flagged = share_identical[order]
@@ -65,3 +69,29 @@ def order_competitors(group: np.ndarray, points: np.ndarray, counts: np.ndarray,
     group_start = np.maximum.accumulate(np.where(new_group, index, 0))
     run_start = np.maximum.accumulate(np.where(differs, index, 0))
     return order, run_start - group_start + 1
+
+
+def _descending_rank(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """(rank of each value, number of ranks): 0 for the largest, after rounding to 6 decimals (NaN last).
+
+    Hash-based (distinct values are few), so only the distinct values are sorted."""
+    codes, distinct = pd.factorize(np.round(values, 6) + 0.0, use_na_sentinel=False)
+    rank_of_distinct = np.empty(len(distinct), dtype=np.int64)
+    rank_of_distinct[np.argsort(-np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
+    return rank_of_distinct[codes], max(len(distinct), 1)
+
+
+def _packed(fields: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
+    """Non-negative integer keys (each below its bound), most significant first, packed into as few int64
+    words as hold them: comparing the words in order compares the keys lexicographically."""
+    words: list[np.ndarray] = []
+    used = 63
+    for values, bound in fields:
+        bits = max(int(bound - 1).bit_length(), 1)
+        if used + bits <= 63:
+            words[-1] = (words[-1] << bits) | values
+            used += bits
+        else:
+            words.append(np.asarray(values, dtype=np.int64).copy())
+            used = bits
+    return words

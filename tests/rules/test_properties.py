@@ -21,6 +21,11 @@ STATUS = st.sampled_from(["classified"] * 6 + ["not_classified", "dnf", "dsq", "
 def season(draw):
     """A rulebook name and 1-3 races of 1-20 cars (random statuses, entries, categories and poles)."""
     name = draw(st.sampled_from(sorted(BOOKS)))
+    return name, table(season_rows(draw, name))
+
+
+def season_rows(draw, name: str) -> list[dict]:
+    """Rows of 1-3 races of 1-20 cars under rulebook `name`."""
     n_cars = draw(st.integers(1, 20))
     rows = []
     for index in range(draw(st.integers(1, 3))):
@@ -34,7 +39,7 @@ def season(draw):
                 "entry": "additional" if draw(st.integers(0, 9)) == 0 else "season",
                 "class_position": position, "status": draw(STATUS), "laps": draw(st.integers(0, 120)),
                 "time_s": HOURS[name] * 3600, "pole": int(car == pole), "hours": HOURS[name]})
-    return name, table(rows)
+    return rows
 
 
 def position_points(scored: pd.DataFrame) -> pd.Series:
@@ -106,3 +111,24 @@ def test_standings_are_a_strict_deterministic_total_order(case, random):
                     assert len(records.loc[same.index].drop_duplicates()) == 1
         else:
             assert list(positions) == list(range(1, len(group) + 1))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data(), st.sampled_from(sorted(BOOKS)), st.sampled_from([None, 1, 2]))
+def test_seasons_stacked_in_one_table_rank_as_each_season_alone(data, name, best_results):
+    # The Monte Carlo scores a chunk of seasons in one pass; every season must come out as if alone.
+    book = rulebook(name, scoring={"best_results": best_results})
+    seasons = {number: season_rows(data.draw, name) for number in data.draw(
+        st.lists(st.integers(0, 500), min_size=2, max_size=4, unique=True))}
+    stacked = table(*[[{**row, "season": number} for row in rows] for number, rows in seasons.items()])
+    batch = compute_standings(stacked, book)
+    assert set(batch["season"].unique()) <= set(seasons)
+    for number, rows in seasons.items():
+        alone = compute_standings(table(rows), book)
+        mine = batch[batch["season"] == number].drop(columns="season").reset_index(drop=True)
+        if alone.empty:  # nobody scored in any title that season
+            assert mine.empty
+            continue
+        not_held = [column for column in mine.columns if column not in alone.columns]  # other seasons' races
+        assert mine[not_held].isna().all().all()
+        pd.testing.assert_frame_equal(mine[list(alone.columns)], alone)
