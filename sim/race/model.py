@@ -33,7 +33,7 @@ _NORMAL = 1       # simpy's priority of a Timeout (events at one time run in sch
 class _Wake:
     """A car's pending wake-up in simpy's event queue: the attributes simpy's `step` (and `_Race.run`)
     read from a triggered Timeout, without the Timeout's construction and scheduling calls."""
-    __slots__ = ("callbacks", "_value", "at")
+    __slots__ = ("callbacks", "_value", "at", "debt")
     _ok = True
 
 
@@ -374,6 +374,7 @@ class _Race:
         ev.callbacks = self.wake_callbacks
         ev._value = c
         ev.at = at
+        ev.debt = self.debt[c]
         heapq.heappush(env._queue, (now + (at - now if at > now else 0.0), _NORMAL, next(env._eid), ev))
         self.pending[c] = ev
         self.n_events += 1
@@ -616,21 +617,24 @@ class _Race:
             self._failure(c, now)
             return
         laps = self.stint_laps[c]
-        # _crossing inlined: is this still the stint end?
-        pace = self.pace[c]
-        g = pace * laps + self.debt[c]
-        t_on = self.t_on[c]
-        p_end = self.p_end
-        t_end = t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace)
-        if t_end > now + _EPS:
-            # a neutralisation or a time loss since the wake-up was planned has delayed the stint
-            if p_end and t_end >= p_end[-1] > now and self.fail_at[c] >= p_end[-1]:
-                # it ends after the running neutralisation, which may still get longer: park the
-                # car, race control schedules it once, exactly, when the period ends
-                self.parked[c] = True
+        debt = self.debt[c]
+        if debt != ev.debt:
+            # a time loss since the wake-up was planned (a spin, a penalty, Safety Car bunching) may have
+            # delayed the stint: is this still its end? (_crossing inlined; a neutralisation moves the
+            # wake-ups it delays itself when it starts, see `_delay_pending`, so only time losses count)
+            pace = self.pace[c]
+            g = pace * laps + debt
+            t_on = self.t_on[c]
+            p_end = self.p_end
+            t_end = t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace)
+            if t_end > now + _EPS:
+                if p_end and t_end >= p_end[-1] > now and self.fail_at[c] >= p_end[-1]:
+                    # it ends after the running neutralisation, which may still get longer: park the
+                    # car, race control schedules it once, exactly, when the period ends
+                    self.parked[c] = True
+                    return
+                self._schedule(c, self._respect_max_drive(c, now, t_end))
                 return
-            self._schedule(c, self._respect_max_drive(c, now, t_end))
-            return
         self._pit_entry(c, now, laps, 0.0, False)
 
     def _flag_within_max_drive(self, c: int) -> bool:
@@ -1086,14 +1090,33 @@ class _Race:
         t_flag = self._crossing(leader, k + 1)
         # a car still in the garage two slow laps (60 km/h) after time expired does not take the flag
         flag_window = 2 * 3600 * self.race.venue.lap_km / 60
+        p_end = self.p_end
+        last_end = p_end[-1] if p_end else -math.inf
+        t_ons, paces, debts = self.t_on, self.pace, self.debt
         for c in running:
-            k, frac = self._laps_done(c, t_flag)
-            # a car a hundredth of a lap past its last crossing crossed it well before the flag (wall
-            # time runs at least as fast as green running), so only a car at the line needs the check
-            t = self._crossing(c, k) if k and frac * self.pace[c] <= 0.01 else 0.0
-            if k == 0 or t < t_flag - _EPS:
-                k += 1  # the first crossing after the leader's flag
-                t = self._crossing(c, k)
+            t_on = t_ons[c]
+            if last_end <= t_on:
+                # no neutralisation in this stint: _laps_done and _crossing inlined (green running is wall time)
+                p, debt = paces[c], debts[c]
+                e = t_flag - t_on - debt
+                if t_flag <= t_on or e <= 0.0:
+                    k, frac = 0, 0.0
+                else:
+                    laps = e / p
+                    k = int(laps)
+                    frac = laps - k
+                t = t_on + (p * k + debt) if k and frac * p <= 0.01 else 0.0
+                if k == 0 or t < t_flag - _EPS:
+                    k += 1
+                    t = t_on + (p * k + debt)
+            else:
+                k, frac = self._laps_done(c, t_flag)
+                # a car a hundredth of a lap past its last crossing crossed it well before the flag (wall
+                # time runs at least as fast as green running), so only a car at the line needs the check
+                t = self._crossing(c, k) if k and frac * self.pace[c] <= 0.01 else 0.0
+                if k == 0 or t < t_flag - _EPS:
+                    k += 1  # the first crossing after the leader's flag
+                    t = self._crossing(c, k)
             if t > self.T + flag_window:
                 # still in the garage when the flag falls: does not take the flag
                 self.missed_flag[c] = True
@@ -1103,8 +1126,8 @@ class _Race:
                     self.log.append((now, c, "no_flag", "in the garage at the finish"))
                 continue
             self.stints.append((c, self.laps_before[c], k, self.pace[c]))
-            if t > self.t_on[c]:
-                self.drive[c][self.driver[c]] += t - self.t_on[c] - self._red_time(self.t_on[c], t)
+            if t > t_on:
+                self.drive[c][self.driver[c]] += t - t_on - self._red_time(t_on, t) if self.any_red else t - t_on
             self.fuel_used[c] += k * self.f.fuel_per_lap[c]
             self.final_laps[c] = self.laps_before[c] + k
             self.finish_t[c] = t
