@@ -786,7 +786,22 @@ class _Race:
             + self.noise_sd[c] * zpool[zi] / math.sqrt(stint)
         self.pace[c] = pace
         g = pace * stint
-        self._schedule(c, t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace))
+        at = t_on + g if not p_end or p_end[-1] <= t_on else self._wall_at(t_on, g, pace)
+        # _schedule inlined (the car has just woken: no pending wake-up, not parked)
+        fail_at = self.fail_at[c]
+        if fail_at < at:
+            at = fail_at
+        elif at >= self.T and self._flag_within_max_drive(c):
+            return   # the stint reaches the flag: the race end takes it from here
+        env = self.env
+        ev = _Wake()
+        ev.callbacks = self.wake_callbacks
+        ev._value = c
+        ev.at = at
+        ev.debt = 0.0
+        heapq.heappush(env._queue, (now + (at - now if at > now else 0.0), _NORMAL, next(env._eid), ev))
+        self.pending[c] = ev
+        self.n_events += 1
 
     def _retire(self, c: int, now: float, reason: str) -> None:
         k, _ = self._laps_done(c, now)
