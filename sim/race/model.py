@@ -544,6 +544,16 @@ class _Race:
             # rule time the others still owe (their targets are not protected by the slack)
             others_rule = others - soft_total + (need_x - rule_x)
             others_stints = stints_total - own_stints[x]
+            if found and not best_flag:
+                # a lower bound of this candidate's cost: the search below only shortens the stint,
+                # which leaves more race after it and less of the tank used, and every other term
+                # of the cost is positive; a candidate that cannot beat the best plan so far is skipped
+                rest = last_start - s
+                if rest < 0.0:
+                    rest = 0.0
+                cover = (rest + stop + p) / cover_div
+                if stop * ((others_stints if others_stints > cover else cover) + 1.0 - s / lx) > best_cost:
+                    continue
             ok = False
             tries = 1
             while True:                          # at most three tries
