@@ -65,7 +65,6 @@ class RaceField:
     has_drive_rules: tuple[bool, ...]
     # race
     race_seconds: float
-    max_laps: int                          # columns of the lap-noise matrix
 
     @functools.cached_property
     def plan_cache(self) -> dict:
@@ -127,9 +126,6 @@ def build_field(race) -> RaceField:
     base_loss, _ = _traffic(class_names, ref, reference_counts, traffic.pass_loss_s, traffic.passed_loss_s)
 
     race_seconds = race.hours * 3600.0
-    fastest_ref = min(ref.values())
-    # no car averages faster than 90% of its class reference over a stint (pace spreads are ~1-3%)
-    max_laps = int(math.ceil(race_seconds / (0.9 * fastest_ref))) + 8
 
     base_lap, driver_pace, traffic_s, noise_sd, form_sd = [], [], [], [], []
     driver_form_sd = np.zeros((n, 4))
@@ -207,12 +203,12 @@ def build_field(race) -> RaceField:
         min_drivers=tuple(tuple(i for i, m in enumerate(mins) if m > 0) for mins in min_drive),
         has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs)
                               for mins, maxs in zip(min_drive, max_drive)),
-        race_seconds=race_seconds, max_laps=max_laps)
+        race_seconds=race_seconds)
 
 
 # Fields of RaceField that are not one value per car, or that depend on the whole field.
 _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", "max_incident_hazard",
-               "pit_lane_loss_s", "race_seconds", "max_laps"}
+               "pit_lane_loss_s", "race_seconds"}
 
 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
@@ -271,7 +267,7 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
         n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),
         traffic_s=traffic_s, incident_hazard=hazard,
         max_incident_hazard=sum([max(per_driver) for per_driver in hazard]),
-        pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, max_laps=full.max_laps, **per_car)
+        pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, **per_car)
     # per-car constants that do not depend on the rest of the field: selected, not rebuilt
     cached = subset.__dict__
     cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]
