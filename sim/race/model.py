@@ -28,6 +28,9 @@ RED = "RED"
 _EPS = 1e-6
 _CANCELLED = ()   # callbacks of a cancelled timeout: simpy pops it and calls nothing
 _NORMAL = 1       # simpy's priority of a Timeout (events at one time run in scheduling order)
+# _plan_next's candidates, the likeliest winner first (the bound then prunes more), for crews of 1-4
+_CANDIDATE_ORDER = [[(first,) + tuple(i for i in range(nd) if i != first) for first in range(max(nd, 1))]
+                    for nd in range(5)]
 
 
 class _Wake:
@@ -54,7 +57,8 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     """Car c's drive-time plan constants at its expected pace (class reference x BoP + offsets +
     traffic, no form): each crew member's green lap and full-tank stint, the longest stint, pace lost
     against the car's fastest driver, drive time allowed under each maximum (less the margin), two
-    laps, stop cost, slack buffer, the coverage divisor, and whether every driver has a maximum."""
+    laps, stop cost, slack buffer, the coverage divisor, whether every driver has a maximum, and the
+    least cost per second of a shortened stint (`_plan_next`'s bound)."""
     f = race.field
     margin = race.model.strategy.drive_time_margin_s
     full_laps, stop_cost = f.stint_constants
@@ -65,8 +69,10 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     longest = max(full_s)
     stop = stop_cost[c]
     max_less_margin = [m - margin for m in f.max_drive_s[c]]
-    return (laps, full_s, longest, [(p - fastest) / p for p in laps], max_less_margin, [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop, all(m < math.inf for m in max_less_margin))
+    loss_rates = [(p - fastest) / p for p in laps]
+    return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
+            stop, 0.5 * longest, longest + stop, all(m < math.inf for m in max_less_margin),
+            [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
 
 
 def _crew_targets(race, c: int, lap_factor: float) -> list[float] | None:
@@ -486,18 +492,23 @@ class _Race:
         lane eats into the target, not into a minimum).
         Returns (driver, planned laps or 0 for a full tank, wall seconds the stint may last or 0), or
         None when no candidate fits (time lost in the garage or to a red flag).
-        Hot (a call at nearly every stop): the candidate key (last resort, cost, not the current driver)
-        is compared field by field instead of as a tuple, with the same order."""
+        Hot (a call at nearly every stop): the candidate key (last resort, cost, not the current driver,
+        index) is compared field by field instead of as a tuple; the driver owing the most time goes
+        first (the winner in ~80 % of plans), so the cost bound skips more of the others, and the index
+        in the key keeps the choice independent of that order."""
         drive = self.drive[c]
         nd = len(drive)
         consts = self.plan_consts[c]
-        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, capped = consts
+        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, capped, bound_rates = \
+            consts
         ceil = math.ceil
         # drive time left under the maxima (infinite as soon as one driver has none)
         cap_total = sum([m - d for m, d in zip(max_less_margin, drive)]) if capped else math.inf
         need_total = 0.0
         stints_total = 0
         own_stints = [0, 0, 0, 0]
+        first = 0                                # the driver owing the most time: usually the winner
+        most = 0.0
         for i in range(nd):
             need = needs[i]
             if need > 0.0:
@@ -505,6 +516,9 @@ class _Race:
                 k = ceil(need / full_s[i])
                 own_stints[i] = k
                 stints_total += k
+                if need > most:
+                    most = need
+                    first = i
         if rule_needs is needs:
             soft_total = 0.0
         elif rule_needs is None:
@@ -515,10 +529,11 @@ class _Race:
         found = False
         best_flag = best_tie = False
         best_cost = 0.0
+        best_x = nd
         choice = None
         last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
         last_resort = 0.2 * buffer
-        for x in range(nd):
+        for x in _CANDIDATE_ORDER[nd][first]:
             cap = 0.8 * (max_less_margin[x] - drive[x])   # neutralisations can stretch a stint
             two_p = two_laps[x]
             if cap < two_p:
@@ -532,8 +547,9 @@ class _Race:
                 # to the flag on this tank, every minimum met
                 cost = (remaining - need_x) * loss_rate
                 tie = x != current
-                if not found or best_flag or cost < best_cost or (cost == best_cost and tie < best_tie):
-                    found, best_flag, best_cost, best_tie, choice = True, False, cost, tie, (x, 0, 0.0)
+                if (not found or best_flag or cost < best_cost
+                        or (cost == best_cost and (tie < best_tie or (tie == best_tie and x < best_x)))):
+                    found, best_flag, best_cost, best_tie, best_x, choice = True, False, cost, tie, x, (x, 0, 0.0)
                 continue
             s = lx if lx < cap else cap
             if s > last_start - two_p:
@@ -546,13 +562,17 @@ class _Race:
             others_stints = stints_total - own_stints[x]
             if found and not best_flag:
                 # a lower bound of this candidate's cost: the search below only shortens the stint,
-                # which leaves more race after it and less of the tank used, and every other term
-                # of the cost is positive; a candidate that cannot beat the best plan so far is skipped
+                # which leaves more race after it and less of the tank used (each second shorter costs
+                # stop / lx more, saves at most loss_rate of pace loss), and every other term of the
+                # cost is positive; a candidate that cannot beat the best plan so far is skipped
                 rest = last_start - s
                 if rest < 0.0:
                     rest = 0.0
                 cover = (rest + stop + p) / cover_div
-                if stop * ((others_stints if others_stints > cover else cover) + 1.0 - s / lx) > best_cost:
+                bound = stop * ((others_stints if others_stints > cover else cover) + 1.0 - s / lx)
+                if s > need_x:
+                    bound += (s - need_x) * bound_rates[x]
+                if bound > best_cost + 1e-9:
                     continue
             ok = False
             tries = 1
@@ -610,11 +630,12 @@ class _Race:
             flag = owes_rule and rule_slack < last_resort
             tie = x != current
             if (not found or flag < best_flag
-                    or (flag == best_flag and (cost < best_cost or (cost == best_cost and tie < best_tie)))):
+                    or (flag == best_flag and (cost < best_cost or (cost == best_cost and (
+                        tie < best_tie or (tie == best_tie and x < best_x)))))):
                 planned = 0 if s >= lx else int(s / p)
                 # the drivers after him need their time: the stint may not outlast the plan's slack
                 limit = s + 0.5 * slack if others > 0.0 else 0.0
-                found, best_flag, best_cost, best_tie, choice = True, flag, cost, tie, (x, planned, limit)
+                found, best_flag, best_cost, best_tie, best_x, choice = True, flag, cost, tie, x, (x, planned, limit)
         return choice
 
     def _wake(self, ev) -> None:
