@@ -1,5 +1,7 @@
 # Two entry points (see README): `make run` and `make test`. Both create .venv on first use.
-PYTHON ?= python3
+# the interpreter: see tools/make_venv.sh (a PGO/LTO distribution build first); `make PYTHON=...` forces one
+PYTHON ?=
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	sh tools/make_venv.sh $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
