@@ -572,7 +572,7 @@ class _Race:
                 bound = stop * ((others_stints if others_stints > cover else cover) + 1.0 - s / lx)
                 if s > need_x:
                     bound += (s - need_x) * bound_rates[x]
-                if bound > best_cost + 1e-9:
+                if bound > best_cost + 1e-9:   # (the bound and the cost round differently)
                     continue
             ok = False
             tries = 1
