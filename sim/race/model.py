@@ -57,8 +57,8 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     """Car c's drive-time plan constants at its expected pace (class reference x BoP + offsets +
     traffic, no form): each crew member's green lap and full-tank stint, the longest stint, pace lost
     against the car's fastest driver, drive time allowed under each maximum (less the margin), two
-    laps, stop cost, slack buffer, the coverage divisor, whether every driver has a maximum, and the
-    least cost per second of a shortened stint (`_plan_next`'s bound)."""
+    laps, stop cost, slack buffer, the coverage divisor, and the least cost per second of a shortened
+    stint (`_plan_next`'s bound)."""
     f = race.field
     margin = race.model.strategy.drive_time_margin_s
     full_laps, stop_cost = f.stint_constants
@@ -71,8 +71,7 @@ def plan_constants(race, c: int, lap_factor: float) -> tuple:
     max_less_margin = [m - margin for m in f.max_drive_s[c]]
     loss_rates = [(p - fastest) / p for p in laps]
     return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop, all(m < math.inf for m in max_less_margin),
-            [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
+            stop, 0.5 * longest, longest + stop, [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
 
 
 def _crew_targets(race, c: int, lap_factor: float) -> list[float] | None:
@@ -499,17 +498,18 @@ class _Race:
         drive = self.drive[c]
         nd = len(drive)
         consts = self.plan_consts[c]
-        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, capped, bound_rates = \
+        laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, bound_rates = \
             consts
         ceil = math.ceil
-        # drive time left under the maxima (infinite as soon as one driver has none)
-        cap_total = sum([m - d for m, d in zip(max_less_margin, drive)]) if capped else math.inf
+        # drive time left under the maxima (infinite as soon as one driver has none: inf - d = inf)
+        cap_total = 0.0
         need_total = 0.0
         stints_total = 0
         own_stints = [0, 0, 0, 0]
         first = 0                                # the driver owing the most time: usually the winner
         most = 0.0
         for i in range(nd):
+            cap_total += max_less_margin[i] - drive[i]
             need = needs[i]
             if need > 0.0:
                 need_total += need

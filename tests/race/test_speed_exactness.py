@@ -32,15 +32,14 @@ def reference_constants(state, c: int) -> tuple:
     max_less_margin = [state.max_drive_s[c][i] - state.margin for i in range(nd)]
     loss_rates = [(p - fastest_lap) / p for p in laps]
     return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop, all(m < math.inf for m in max_less_margin),
-            [min(loss_rates[i], stop / full_s[i]) for i in range(nd)])
+            stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)])
 
 
 def reference_plan(state, c, remaining, current, needs, rule_needs):
     """The planner's full search as it was written before the speed work: every candidate, tuple keys."""
     drive = state.drive[c]
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _, _ = \
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _ = \
         reference_constants(state, c)
     caps = [max_less_margin[i] - drive[i] for i in range(nd)]
     cap_total = sum(caps)
