@@ -1,0 +1,73 @@
+"""What the drive-time planner costs and what it buys: the same races with the real planner
+(`_Race._plan_next`) and with a stand-in that costs nothing (the driver owing the most time, a full
+tank), alternated. Prints per variant the median CPU ms per race (no event log, as the Monte Carlo
+runs) and, over the same races, the share of cars that break a drive-time rule, the classified share
+and the pit stops per car. The stand-in is a yardstick for a cheaper planner, never the model.
+
+Run: .venv/bin/python benchmarks/bench_planner.py [--races 300] [--repeats 5] [--scenario default]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from sim.race import model
+from sim.race.outcome import CLASSIFIED
+from sim.scenario import compile_scenario
+from sim.seeds import race_rng
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def most_owing_full_tank(race, c, remaining, current, needs, rule_needs):
+    """The stand-in: whoever owes the most time drives a full tank (no feasibility, no cost)."""
+    return max(range(len(needs)), key=needs.__getitem__), 0, 0.0
+
+
+def run(calendar, races: int, planner) -> tuple[float, dict]:
+    model._Race._plan_next = planner
+    rngs = [race_rng(1, i // len(calendar), i % len(calendar)) for i in range(races)]
+    breaches = cars = classified = stops = 0
+    start = time.process_time()
+    outcomes = [model.run_race(calendar[i % len(calendar)], rng, log=False) for i, rng in enumerate(rngs)]
+    elapsed = time.process_time() - start
+    for outcome in outcomes:
+        breaches += int(outcome.drive_time_breaches.sum())
+        cars += len(outcome.laps)
+        classified += int((outcome.status == CLASSIFIED).sum())
+        stops += int(outcome.pit_stops.sum())
+    return 1000 * elapsed / races, {"breach_share": round(breaches / cars, 4),
+                                    "classified_share": round(classified / cars, 3),
+                                    "stops_per_car": round(stops / cars, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--races", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--scenario", default="default")
+    args = parser.parse_args()
+    calendar = compile_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml").races
+    for race in calendar:
+        race.field
+    variants = {"planner": model._Race._plan_next, "most_owing_full_tank": most_owing_full_tank}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    facts: dict[str, dict] = {}
+    try:
+        for _ in range(args.repeats):
+            for name, planner in variants.items():   # alternated: both see the same machine load
+                ms, facts[name] = run(calendar, args.races, planner)
+                times[name].append(ms)
+    finally:
+        model._Race._plan_next = variants["planner"]
+    for name in variants:
+        print(json.dumps({"variant": name, "ms_per_race": round(statistics.median(times[name]), 3),
+                          **facts[name], "races": args.races}))
+
+
+if __name__ == "__main__":
+    main()
