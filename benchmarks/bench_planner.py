@@ -23,7 +23,7 @@ from sim.seeds import race_rng
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def most_owing_full_tank(race, c, remaining, current, needs, rule_needs):
+def most_owing_full_tank(state, c, remaining, current, needs, rule_needs):
     """The stand-in: whoever owes the most time drives a full tank (no feasibility, no cost)."""
     return max(range(len(needs)), key=needs.__getitem__), 0, 0.0
 
@@ -51,16 +51,18 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--scenario", default="default")
     args = parser.parse_args()
-    calendar = compile_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml").races
-    for race in calendar:
-        race.field
     variants = {"planner": model._Race._plan_next, "most_owing_full_tank": most_owing_full_tank}
+    # a compiled scenario per variant: a field keeps the plans made at the start of its first run
+    calendars = {name: compile_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml").races for name in variants}
+    for calendar in calendars.values():
+        for race in calendar:
+            race.field
     times: dict[str, list[float]] = {name: [] for name in variants}
     facts: dict[str, dict] = {}
     try:
         for _ in range(args.repeats):
             for name, planner in variants.items():   # alternated: both see the same machine load
-                ms, facts[name] = run(calendar, args.races, planner)
+                ms, facts[name] = run(calendars[name], args.races, planner)
                 times[name].append(ms)
     finally:
         model._Race._plan_next = variants["planner"]
