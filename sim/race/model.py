@@ -272,14 +272,23 @@ class _Race:
         return g
 
     def _neutral_progress(self, t0: float, t1: float, lap: float) -> float:
-        """Green-equivalent running done under neutralisation between t0 and t1 (for fuel)."""
+        """Green-equivalent running done under neutralisation between t0 and t1 (for fuel).
+
+        Periods over by t0 add nothing: the sum starts at the first one still running then."""
+        starts, ends, lps = self.p_start, self.p_end, self.p_lps
+        count = i = len(starts)
+        while i > 0 and ends[i - 1] > t0:
+            i -= 1
         total = 0.0
-        for s, e, lps in zip(self.p_start, self.p_end, self.p_lps):
+        for j in range(i, count):
+            s = starts[j]
+            if s >= t1:
+                break
             lo = s if s > t0 else t0
+            e = ends[j]
             hi = e if e < t1 else t1
-            if hi > lo:
-                r = lap * lps
-                total += (r if r < 1.0 else 1.0) * (hi - lo)
+            r = lap * lps[j]
+            total += (r if r < 1.0 else 1.0) * (hi - lo)
         return total
 
     def _red_time(self, t0: float, t1: float) -> float:
@@ -993,6 +1002,7 @@ class _Race:
         parked until the period ends, instead of waking early (failure wake-ups keep their time)."""
         period_end = self.p_end[-1]
         pending, fail_at, parked = self.pending, self.fail_at, self.parked
+        stale = 0
         for c in range(self.n):
             ev = pending[c]
             if ev is None:
@@ -1010,6 +1020,13 @@ class _Race:
             self.n_cancelled += 1
             pending[c] = None
             parked[c] = True
+            stale += 1
+        if stale > 8:
+            # drop the parked cars' cancelled wake-ups from the queue at once rather than popping them
+            # one by one later (entries are unique (time, priority, id) keys: the pop order is unchanged)
+            queue = self.env._queue
+            queue[:] = [entry for entry in queue if entry[3].callbacks is not _CANCELLED]
+            heapq.heapify(queue)
 
     def _schedule_period_end(self) -> None:
         self.p_gen += 1
@@ -1079,30 +1096,30 @@ class _Race:
     def _bunch(self, now: float, gap_s: float) -> None:
         """Safety Car train: inside each class the gaps of the cars on track shrink to the train gap
         (laps down stay down); the cars ahead take the loss as debt, the last car keeps its place."""
-        by_class: dict[int, list[tuple[float, int]]] = {}
-        class_idx = self.f.class_idx
+        by_class: dict[int, list[tuple[float, int, float]]] = {}
+        class_idx, laps_before, t_on, pace, debt = self.f.class_idx, self.laps_before, self.t_on, self.pace, self.debt
+        done = self.done
         for c in range(self.n):
-            if self.done[c] or now <= self.t_on[c]:
+            if done[c] or now <= t_on[c]:
                 continue  # retired, or in the pit lane: rejoins wherever it comes out
-            k, frac = self._laps_done(c, now)
-            by_class.setdefault(class_idx[c], []).append((self.laps_before[c] + k + frac, c))
+            # green running done in this stint (the period ending now began after t_on or covers it)
+            progress = self._green(t_on[c], now, pace[c]) - debt[c]
+            laps = progress / pace[c] if progress > 0.0 else 0.0
+            k = int(laps)
+            by_class.setdefault(class_idx[c], []).append((laps_before[c] + k + (laps - k), c, progress))
         for cars in by_class.values():
             cars.sort(reverse=True)
             new_pos = cars[-1][0]
             for i in range(len(cars) - 2, -1, -1):
-                pos, c = cars[i]
+                pos, c, progress = cars[i]
                 gap = pos - cars[i + 1][0]
                 whole = math.floor(gap)
-                new_pos = min(pos, new_pos + whole + min(gap - whole, gap_s / self.pace[c]))
+                new_pos = min(pos, new_pos + whole + min(gap - whole, gap_s / pace[c]))
                 if pos - new_pos > 1e-9:
-                    self._move_back(c, now, new_pos)
-
-    def _move_back(self, c: int, now: float, position: float) -> None:
-        """Add the debt that puts car c at `position` (absolute laps, fractional) at time `now`."""
-        target = (position - self.laps_before[c]) * self.pace[c]
-        progress = self._green(self.t_on[c], now, self.pace[c]) - self.debt[c]
-        if progress > target:
-            self.debt[c] += progress - target
+                    # the debt that puts the car at new_pos (absolute laps, fractional) now
+                    target = (new_pos - laps_before[c]) * pace[c]
+                    if progress > target:
+                        debt[c] += progress - target
 
     # ---------------------------------------------------------------- race end
     def _finish(self, ev) -> None:
