@@ -581,6 +581,8 @@ class _Race:
                 bound = stop * ((others_stints if others_stints > cover else cover) + 1.0 - s / lx)
                 if s > need_x:
                     bound += (s - need_x) * bound_rates[x]
+                if rule_x <= 0.0 < need_x and others_rule > 1e-6:
+                    bound += 0.5 * stop   # a target-only driver while others owe rule time (see below)
                 if bound > best_cost + 1e-9:   # (the bound and the cost round differently)
                     continue
             ok = False
