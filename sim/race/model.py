@@ -889,11 +889,16 @@ class _Race:
         p_end = self.p_end
         if p_end and self.p_kind[-1] == RED and p_end[-1] > now:
             return  # the cars are parked in the pit lane
-        t_on = self.t_on
+        hazard_now = self.hazard_now
+        threshold = self._u() * self.lam
+        if threshold >= sum(hazard_now) * self.incident_factor:
+            # rejected even with the cars in the pit lane counted: that sum (same order, non-negative
+            # terms) is never below the exact one, so this cheap test rejects only what the exact one would
+            return
         # hazard of each car's current driver; cars in the pit lane are safe
-        hazards = [h if t <= now else 0.0 for h, t in zip(self.hazard_now, t_on)]
+        hazards = [h if t <= now else 0.0 for h, t in zip(hazard_now, self.t_on)]
         total = sum(hazards) * self.incident_factor
-        if self._u() * self.lam >= total:
+        if threshold >= total:
             return
         f = self.f
         pick = self._u() * total / self.incident_factor
