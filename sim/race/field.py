@@ -89,6 +89,15 @@ class RaceField:
         return full, [self.pit_lane_loss_s + self.driver_change_s[c] for c in range(self.n)]
 
     @functools.cached_property
+    def race_arrays(self) -> tuple:
+        """The per-car tuples a race's set-up combines with its draws, as numpy arrays made once:
+        (base lap, traffic loss, class index, failure rate as a column (never 0), row index, qualifying
+        driver)."""
+        return (np.array(self.base_lap), np.array(self.traffic_s), np.array(self.class_idx),
+                np.maximum(self.failure_rate, 1e-300)[:, None], np.arange(self.n),
+                np.array(self.qualifying_driver))
+
+    @functools.cached_property
     def pit_constants(self) -> list[tuple]:
         """Per car, the constants a pit stop reads, as one tuple (one lookup per stop instead of ten):
         (fuel per lap, tank, reserve laps, refuel rate, tyre stints, tyre change s, driver change s,

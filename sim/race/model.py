@@ -141,34 +141,39 @@ class _Race:
         self.log: list[tuple[float, int, str, object]] = []
 
         # --- every random number of the race, drawn in batches ---------------------------------
+        # (one call per run of the same distribution: numpy's Generator gives the same numbers as the
+        # separate calls would, in the same order)
+        base_lap, traffic, class_idx, failure_rate, rows, qualifying_driver = f.race_arrays
         self.wet = bool(rng.random() < race.wet_probability)
         weather = model.weather
         lap_factor = weather.wet_lap_factor if self.wet else 1.0
         noise_factor = weather.wet_noise_factor if self.wet else 1.0
         self.incident_factor = weather.wet_incident_factor if self.wet else 1.0
-        form = rng.standard_normal(n) * f.form_sd
-        driver_pace = f.driver_pace_matrix + rng.standard_normal((n, 4)) * f.driver_form_sd
         q_laps = sporting.qualifying.laps
-        q_noise = np.sort(rng.standard_normal((n, q_laps)), axis=1)[:, race.qualifying_rank - 1]
+        normals = rng.standard_normal(n * (5 + q_laps))
+        form = normals[:n] * f.form_sd
+        driver_pace = f.driver_pace_matrix + normals[n:5 * n].reshape(n, 4) * f.driver_form_sd
+        q_noise = np.sort(normals[5 * n:].reshape(n, q_laps), axis=1)[:, race.qualifying_rank - 1]
         # lap-to-lap sd; a stint of n laps runs at its own mean lap, drawn when it starts (`_stint_noise`)
         self.noise_sd = (f.noise_sd * (noise_factor * lap_factor)).tolist()
-        fail_gaps = rng.standard_exponential((n, 3)) / np.maximum(f.failure_rate, 1e-300)[:, None]
+        fail_gaps = rng.standard_exponential((n, 3)) / failure_rate
         self.fail_times = np.cumsum(fail_gaps, axis=1).tolist()
         self.fail_next = [0] * n
         self.fail_at = [times[0] for times in self.fail_times]   # next failure of each car
         lam = f.max_incident_hazard * self.incident_factor
         count = int(rng.poisson(lam * self.T)) if lam > 0 else 0
-        self.candidates = np.sort(rng.random(count) * self.T).tolist()
+        uniforms = rng.random(count + 96 + 4 * n)
+        self.candidates = np.sort(uniforms[:count] * self.T).tolist()
         self.lam = lam
-        self.upool = rng.random(96 + 4 * n).tolist()
+        self.upool = uniforms[count:].tolist()
         self.zpool = rng.standard_normal(48 + 8 * n).tolist()
         self.ui = 0
         self.zi = 0
 
         # --- per-car static pace of this race --------------------------------------------------
         self.lap_factor = lap_factor
-        base = np.array(f.base_lap) + form
-        car_base = base + np.array(f.traffic_s)
+        base = base_lap + form
+        car_base = base + traffic
         self.car_base = car_base.tolist()
         self.driver_pace = driver_pace.tolist()          # entries past the crew are inf, never chosen
         self.fastest_driver = driver_pace.argmin(axis=1).tolist()
@@ -178,13 +183,13 @@ class _Race:
         self.crew_min = tables.crew          # per car: each driver's planned least drive time, or None
         self.required = tables.required      # per car: (driver, rule minimum + margin)
         self.start_plans = tables.start      # per car: the plan at the start (the same in every run)
-        quali = ((base + driver_pace[np.arange(n), f.qualifying_driver] - f.qualifying_gain_s) * lap_factor
+        quali = ((base + driver_pace[rows, qualifying_driver] - f.qualifying_gain_s) * lap_factor
                  + q_noise * f.qualifying_sd * lap_factor)
         self.quali = quali
         # grid: fastest class first, then qualifying time (lexsort: last key first)
-        grid = np.lexsort((quali, np.array(f.class_idx)))
+        grid = np.lexsort((quali, class_idx))
         grid_slot = np.empty(n, dtype=np.int64)
-        grid_slot[grid] = np.arange(n)
+        grid_slot[grid] = rows
         self.grid_slot = grid_slot.tolist()
 
         # --- car state (Python lists: the hot path indexes single cars) -------------------------
