@@ -45,13 +45,21 @@ def _register_all() -> None:
         importlib.import_module(f"sim.cli.{name}").register(app)
 
 
+def _is_usage_error(error: Exception) -> bool:
+    """A click usage error (missing option, unknown command, bad value), whether raised by click itself or
+    by the copy of click that newer typer releases carry inside them (`typer._click`), which
+    `isinstance` against `click.ClickException` does not recognise: both classes are named ClickException
+    and have `show()` and `exit_code`."""
+    return any(cls.__name__ == "ClickException" for cls in type(error).__mro__)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) the process exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
     _state["debug"] = "--debug" in args
     try:
         _register_all()
-        app(args=args, standalone_mode=False)
+        app(args=args, standalone_mode=False, prog_name="sim")
         code = 0
     except InputError as error:
         print(f"error: {error.message}".replace("\n", "\nerror: "), file=sys.stderr)
@@ -64,11 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130
-    except Exception as error:  # click's usage errors carry their own exit code (2)
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
+    except Exception as error:
+        if _is_usage_error(error):
+            error.show()   # usage and the problem (missing option, unknown command, bad value); exit 2
             code = error.exit_code
         else:
             if _state["debug"]:
