@@ -4,9 +4,10 @@ search and cushion kept, the cost comparison with the rest of the crew dropped; 
 costs him first and he wins ~80 % of plans) and with a stand-in that costs nothing (the driver owing
 the most time, a full tank), alternated. Prints per variant the median CPU ms per race (no event log,
 as the Monte Carlo runs) and, over the same races, the share of cars that break a drive-time rule, the
-classified share, the pit stops and laps per car (with the standard error of the laps: a changed
-decision reshuffles the rest of a race, so single races differ by ~9 laps). The variants are
-yardsticks for a cheaper planner, never the model.
+classified share, the pit stops and laps per car, and the laps per car against the model's planner,
+paired car by car over the same seeded races, with their standard error (a changed decision reshuffles
+the rest of a race, so single cars differ by ~9 laps). The variants are yardsticks for a cheaper
+planner, never the model.
 
 Run: .venv/bin/python benchmarks/bench_planner.py [--races 300] [--repeats 5] [--scenario default]
 """
@@ -27,6 +28,8 @@ from sim.scenario import compile_scenario
 from sim.seeds import race_rng
 
 ROOT = Path(__file__).resolve().parents[1]
+PLANNER = model._Race._plan_next
+FIRST_ONLY = [[order[:1] for order in orders] for orders in model._CANDIDATE_ORDER]   # most-owing only
 
 
 def most_owing_full_tank(state, c, remaining, current, needs, rule_needs):
@@ -44,10 +47,6 @@ def most_owing_checked(state, c, remaining, current, needs, rule_needs):
     finally:
         model._CANDIDATE_ORDER = full
     return choice if choice is not None else PLANNER(state, c, remaining, current, needs, rule_needs)
-
-
-PLANNER = model._Race._plan_next
-FIRST_ONLY = [[order[:1] for order in orders] for orders in model._CANDIDATE_ORDER]
 
 
 def run(calendar, races: int, planner) -> tuple[float, dict, np.ndarray]:

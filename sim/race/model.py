@@ -143,7 +143,7 @@ class _Race:
         # --- every random number of the race, drawn in batches ---------------------------------
         # (one call per run of the same distribution: numpy's Generator gives the same numbers as the
         # separate calls would, in the same order)
-        base_lap, traffic, class_idx, failure_rate, rows, qualifying_driver = f.race_arrays
+        base_lap, traffic, class_idx, failure_column, rows, qualifying_driver = f.race_arrays
         self.wet = bool(rng.random() < race.wet_probability)
         weather = model.weather
         lap_factor = weather.wet_lap_factor if self.wet else 1.0
@@ -156,7 +156,7 @@ class _Race:
         q_noise = np.sort(normals[5 * n:].reshape(n, q_laps), axis=1)[:, race.qualifying_rank - 1]
         # lap-to-lap sd; a stint of n laps runs at its own mean lap, drawn when it starts (`_stint_noise`)
         self.noise_sd = (f.noise_sd * (noise_factor * lap_factor)).tolist()
-        fail_gaps = rng.standard_exponential((n, 3)) / failure_rate
+        fail_gaps = rng.standard_exponential((n, 3)) / failure_column
         self.fail_times = np.cumsum(fail_gaps, axis=1).tolist()
         self.fail_next = [0] * n
         self.fail_at = [times[0] for times in self.fail_times]   # next failure of each car
