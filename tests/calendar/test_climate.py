@@ -45,7 +45,7 @@ def test_dubai_four_hour_race_from_three_runs_into_darkness_for_about_an_hour():
     assert darkness_hours(dubai, dt.date(2026, 1, 31), "10:00", 4) == 0
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)   # timing belongs in benchmarks: a busy CI machine must not fail it
 @given(st.floats(-60, 60), st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), st.integers(0, 23),
        st.floats(0.5, 24))
 def test_darkness_within_race_length(latitude, date, hour, hours):
