@@ -24,13 +24,22 @@ class InputError(Exception):
 
 
 class InputErrors(InputError):
-    """Several input problems found at once (e.g. by `sim validate`); prints one line each."""
+    """Several input problems found at once. `sim validate` (report=True) prints one line each; any other
+    command prints the first and how many more there are, keeping to one line on stderr."""
 
-    def __init__(self, errors: list[InputError]):
+    def __init__(self, errors: list[InputError], report: bool = False):
         self.errors = list(errors)
+        self.report = report
         first = self.errors[0]
         super().__init__(first.file, first.field, first.reason)
 
     @property
     def message(self) -> str:
-        return "\n".join(error.message for error in getattr(self, "errors", [])) or super().message
+        errors = getattr(self, "errors", [])
+        if not errors:
+            return super().message
+        if getattr(self, "report", False) or len(errors) == 1:
+            return "\n".join(error.message for error in errors)
+        more = len(errors) - 1
+        return (f"{errors[0].message} (and {more} more problem{'s' if more > 1 else ''}: "
+                f"`sim validate {errors[0].file or 'FILE'}` lists them all)")

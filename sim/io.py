@@ -11,13 +11,21 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from sim.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces `target`, on error it is deleted."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise InputError(target, None, "is a directory, expected a file to write")
+    check_output_folder(target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:   # a parent that is a file, no permission, read-only disk
+        raise InputError(target, None, f"cannot write here ({error.strerror or error})") from None
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp creates 0600 files; outputs get the usual permissions of the user's umask.
@@ -38,10 +46,37 @@ def write_text_atomic(target: str | Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_csv_atomic(frame, target: str | Path) -> None:
+# points as published: 76 rather than 76.0, and 0.5 stays 0.5
+POINTS_FORMAT = "%.10g"
+
+
+def check_output_folder(folder: str | Path) -> Path:
+    """Bad input, before any work, when `folder` or one of its parents exists as a file."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, None, "the output path exists and is not a folder")
+    for parent in folder.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(folder, None, f"cannot create the output folder: {parent} is a file")
+            break
+    return folder
+
+
+def make_output_folder(folder: str | Path) -> Path:
+    """Create an output folder (and its parents); a path that is a file, or cannot be made, is bad input."""
+    folder = check_output_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(folder, None, f"cannot create the output folder ({error.strerror or error})") from None
+    return folder
+
+
+def write_csv_atomic(frame, target: str | Path, float_format: str | None = None) -> None:
     """Write a pandas DataFrame as CSV (no index) atomically."""
     with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=False)
+        frame.to_csv(tmp, index=False, float_format=float_format)
 
 
 def write_table_atomic(frame, target: str | Path) -> None:

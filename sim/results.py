@@ -82,10 +82,10 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
             missing.remove(column)
     if missing:
         raise InputError(source, f"column {missing[0]}", f"missing required column(s): {', '.join(missing)}")
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    extra = [c for c in frame.columns if c not in known]
-    if extra:
-        raise InputError(source, f"column {extra[0]}", f"unknown column(s): {', '.join(extra)}")
+    # columns the table does not define (notes, timing-export fields) are carried along as text and
+    # ignored by the rules: the contract welcomes extra columns (see `unused_columns`)
+    for column in unused_columns(frame):
+        frame[column] = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
     if frame.empty:
         raise InputError(source, None, "results table has no rows")
 
@@ -129,17 +129,37 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
         index = (~ratings_ok).idxmax()
         raise InputError(source, f"{row_of(index)}, column ratings",
                          f"unknown rating in '{frame.at[index, 'ratings']}' (expected {', '.join(RATINGS)})")
+    counts_differ = (frame["ratings"] != "") & (frame["ratings"].str.count(";") != frame["drivers"].str.count(";"))
+    if counts_differ.any():
+        index = counts_differ.idxmax()
+        raise InputError(source, f"{row_of(index)}, column ratings",
+                         f"{frame.at[index, 'ratings'].count(';') + 1} rating(s) for "
+                         f"{frame.at[index, 'drivers'].count(';') + 1} driver(s) (one per driver, same order, or empty)")
     keys = ["season", "race", "car"] if "season" in frame.columns else ["race", "car"]
     duplicated = frame.duplicated(keys, keep="first")
     if duplicated.any():
         index = duplicated.idxmax()
         raise InputError(source, f"{row_of(index)}, column car",
                          f"car '{frame.at[index, 'car']}' appears twice in race {frame.at[index, 'race']}")
+    # two starters cannot share a finishing place in their class (dns rows may leave it empty)
+    placed = frame[(frame["status"] != "dns") | (frame["class_position"] >= 1)]
+    shared = placed.duplicated(keys[:-1] + ["class", "class_position"], keep="first")
+    if shared.any():
+        index = shared[shared].index[0]
+        raise InputError(source, f"{row_of(index)}, column class_position",
+                         f"class position {frame.at[index, 'class_position']} of {frame.at[index, 'class']} "
+                         f"given twice in race {frame.at[index, 'race']}")
     rounds = frame.groupby(keys[:-1])["round"].nunique()
     if (rounds > 1).any():
         race = rounds[rounds > 1].index[0]
         raise InputError(source, "column round", f"race {race} has more than one round number")
     return _place_non_starters(frame, keys[:-1]).reset_index(drop=True)
+
+
+def unused_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns of a results table that neither the contract nor the model defines (ignored by the rules)."""
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    return [c for c in frame.columns if c not in known]
 
 
 def _place_non_starters(frame: pd.DataFrame, race_keys: list[str]) -> pd.DataFrame:

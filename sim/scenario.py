@@ -9,6 +9,7 @@ the season layer can re-derive a race cheaply after an entry or BoP change
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from functools import cached_property
@@ -143,6 +144,24 @@ class CompiledScenario:
         raise InputError(self.source, "--race", f"unknown race '{race_id}' (this scenario has {known})")
 
 
+def reference_error(error: InputError, source, field: str) -> InputError:
+    """A file the scenario names that cannot be found, reported at the scenario's field naming it
+    (problems inside the named file keep naming that file)."""
+    if error.file is None:
+        return InputError(source, field, error.reason)
+    if error.reason == "file not found":
+        return InputError(source, field, f"file not found: {error.file}")
+    return error
+
+
+@contextlib.contextmanager
+def _named_at(source, field: str):
+    try:
+        yield
+    except InputError as error:
+        raise reference_error(error, source, field) from None
+
+
 def resolve_scenario(name_or_path: str | Path) -> Path:
     """A scenario by path or by name under scenarios/."""
     return resolve_named(name_or_path, SCENARIOS, "scenario")
@@ -161,12 +180,15 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
         source = resolve_scenario(scenario)
         scenario = load_scenario(source)
     options = scenario.options
-    rulebook = load_series(scenario.series)
+    with _named_at(source, "series"):
+        rulebook = load_series(scenario.series)
     sporting = _load_sporting_for(rulebook, scenario.series)
     model_path = Path(options["race_model"]) if "race_model" in options else CONFIGS / "race-model.yaml"
-    model = load_race_model(model_path)
+    with _named_at(source, "options.race_model"):
+        model = load_race_model(model_path)
     venues_path = Path(options["venues"]) if "venues" in options else CONFIGS / "venues.yaml"
-    venues = load_venues(venues_path)
+    with _named_at(source, "options.venues"):
+        venues = load_venues(venues_path)
     pace_keys: dict[str, str] = {}
     borrowed: dict[str, str] = {}
     if scenario.merge is not None:
@@ -177,7 +199,8 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
     books = {"": (rulebook, sporting, scenario.entries, "entries")}
     names = {rulebook.name: ""}
     for index, extra in enumerate(scenario.championships):
-        other = load_series(extra.series)
+        with _named_at(source, f"championships[{index}].series"):
+            other = load_series(extra.series)
         if other.name in names:
             raise InputError(source, f"championships[{index}].series",
                              f"championship '{other.name}' is already in this scenario (rulebook names must differ)")
@@ -189,8 +212,9 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
     for key, (book, _, entries_name, where) in books.items():
         lists = [entries_name] + (list(scenario.merge.entries) if scenario.merge is not None and key == "" else [])
         cars: dict[str, tuple] = {}
-        for list_name in lists:
-            path = resolve_named(list_name, "entries", "entry list")
+        for position, list_name in enumerate(lists):
+            with _named_at(source, where if position == 0 else f"merge.entries[{position - 1}]"):
+                path = resolve_named(list_name, "entries", "entry list")
             entry_list = load_entries(path)
             class_map = None
             if scenario.merge is not None and key == "":

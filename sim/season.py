@@ -50,6 +50,20 @@ def load_compiled(scenario) -> CompiledScenario:
     return compile_scenario(scenario)
 
 
+def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False):
+    """Race `race` as season `season` of `seed` runs it: the cars the participation draw (`presence`,
+    from `plan.draw_presence`) brings, the race's own stream, forced outcomes imposed. Returns (the race
+    as run, its outcome), or None when nobody enters it. `sim race` and the seasons share this."""
+    plan = compiled.plan
+    run = plan.race_variant(race, presence) if plan is not None else race
+    if not run.entries:
+        return None
+    outcome = run_race(run, race_rng(seed, season, race.index), log=with_log)
+    if plan is not None and race.index in plan.forced:
+        outcome = apply_forced(run, outcome, plan.forced[race.index])
+    return run, outcome
+
+
 def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequence[int],
                      with_log: bool = False, rules_only: bool = False) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Results table of these seasons (with a `season` column), built once for the whole batch.
@@ -65,12 +79,10 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
         for race in compiled.races:
             if plan is not None and race.race_id in plan.fixed_races:
                 continue
-            run = plan.race_variant(race, presence) if plan is not None else race
-            if not run.entries:
+            ran = season_race(compiled, seed, season, race, presence, with_log)
+            if ran is None:
                 continue
-            outcome = run_race(run, race_rng(seed, season, race.index), log=with_log)
-            if plan is not None and race.index in plan.forced:
-                outcome = apply_forced(run, outcome, plan.forced[race.index])
+            run, outcome = ran
             races.append(run)
             outcomes.append(outcome)
             seasons.append(int(season))
@@ -136,7 +148,12 @@ def standings_after_each_race(results: pd.DataFrame, compiled: CompiledScenario)
             continue
         after.insert(0, "after", race.race_id)
         frames.append(after)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame()
+    stacked = pd.concat(frames, ignore_index=True)
+    # the last race's table has every race column in calendar order (R1 ... Rn, then wins)
+    order = list(frames[-1].columns)
+    return stacked[order + [c for c in stacked.columns if c not in order]]
 
 
 def _has_race(results: pd.DataFrame, race_id: str) -> bool:

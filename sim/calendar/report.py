@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.io import atomic_path, write_csv_atomic
+from sim.report.console import make_console
 
 KEY_METRICS = (
     ("freight_km", "freight km"),
@@ -46,7 +47,7 @@ def comparison_table(table: pd.DataFrame) -> Table:
 
 
 def print_comparison(table: pd.DataFrame, console: Console | None = None) -> None:
-    (console or Console(width=160)).print(comparison_table(table))
+    (console or make_console(160)).print(comparison_table(table))
 
 
 def write_comparison_csv(table: pd.DataFrame, path: str | Path) -> None:
@@ -138,7 +139,7 @@ def _championships_of(assessment) -> dict:
 
 def print_search(result, problem, console: Console | None = None) -> None:
     """Top candidates with their metric breakdown, why #1 wins, and what the constraints excluded."""
-    console = console or Console(width=160)
+    console = console or make_console(160)
     table = Table(title=f"Best calendars ({problem.rounds} rounds, {len(problem.venues)} venues, "
                         f"{result.saturdays} Saturdays, {result.elapsed_s:.1f} s)")
     for column in ("rank", "score", "calendar", "freight km", "clashes", "heat C", "wet races", "modes"):

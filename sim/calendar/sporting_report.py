@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.calendar.sporting import SportingStudy, paired_summary
+from sim.report.console import make_console
 
 CHART_METRICS = (  # (summary column, panel title)
     ("p_title_open_final_race", "P(title open at the final race)"),
@@ -51,7 +52,7 @@ def paired_table(study: SportingStudy) -> Table:
 
 
 def print_sporting(study: SportingStudy, console: Console | None = None) -> None:
-    (console or Console(width=160)).print(paired_table(study))
+    (console or make_console(160)).print(paired_table(study))
 
 
 def chart_metrics(study: SportingStudy, table: pd.DataFrame) -> list[tuple[str, str, list[float] | None]]:
@@ -66,7 +67,12 @@ def chart_metrics(study: SportingStudy, table: pd.DataFrame) -> list[tuple[str, 
                       if c.startswith("invitations_") and pd.to_numeric(table[c], errors="coerce").fillna(0).any()]
     regions = {f"invitations_{name.lower().replace(' ', '_')}": name
                for name in study.detail.loc[study.detail["scope"] == "region", "group"]}
+    detail = study.detail
     for column in region_columns:
         region = regions.get(column, column[len("invitations_"):].replace("_", " "))
-        panels.append((column, f"Le Mans invitations: {region} teams", None))
+        rows = detail[(detail["scope"] == "region") & (detail["group"] == region) & (detail["metric"] == "invitations")]
+        se = rows.set_index("scenario")["se"]
+        errors = [float(se.get(name, 0.0)) for name in table["scenario"]]
+        panels.append((column, f"Le Mans invitations: {region} teams",
+                       [e if math.isfinite(e) else 0.0 for e in errors]))
     return panels

@@ -22,6 +22,8 @@ def register(app: typer.Typer) -> None:
         out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default out/montecarlo/<scenario>)."),
         paired: bool = typer.Option(False, "--paired", help="Compare two scenarios with common random numbers."),
         resume: bool = typer.Option(False, "--resume", help="Finish an interrupted study from its checkpoint."),
+        restart: bool = typer.Option(False, "--restart",
+                                     help="Discard an interrupted study's checkpoint in the output folder."),
         chunk_size: Optional[int] = typer.Option(None, "--chunk-size", help="Seasons per task (results do not depend on it)."),
         parquet: bool = typer.Option(False, "--parquet", help="Also write every season's standings as Parquet."),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots next to the CSVs."),
@@ -49,17 +51,21 @@ def register(app: typer.Typer) -> None:
         out_dir = out or Path("out") / ("paired" if paired else "montecarlo") / label
         if paired:
             result = run_paired_command(kernels[0], kernels[1], runs, seed, workers=workers, scheduler=scheduler,
-                                        out_dir=out_dir, resume=resume, chunk_size=chunk_size, progress=progress)
+                                        out_dir=out_dir, resume=resume, chunk_size=chunk_size, progress=progress,
+                                        restart=restart)
             console.print(f"paired study of {runs} seasons written to {out_dir} (paired.csv, summary_a.csv, summary_b.csv)")
             return
         result = run_montecarlo_command(kernels[0], runs, seed, workers=workers, scheduler=scheduler,
                                         out_dir=out_dir, resume=resume, chunk_size=chunk_size, parquet=parquet,
-                                        plots=plots, progress=progress)
+                                        plots=plots, progress=progress, restart=restart)
         import pandas as pd
 
         from sim.report.console import print_study
 
         summary = pd.read_csv(Path(out_dir) / "summary.csv", dtype=str, keep_default_na=False)
         print_study(console, summary)
-        console.print(f"{runs} seasons in {result.wall_time_s:.1f} s ({result.seasons_per_s:.0f} seasons/s, "
+        resumed = runs - result.seasons_run_here
+        done = f"{runs} seasons ({resumed} from the checkpoint, {result.seasons_run_here} run now)" if resumed else \
+            f"{runs} seasons"
+        console.print(f"{done} in {result.wall_time_s:.1f} s ({result.seasons_per_s:.0f} seasons/s, "
                       f"{result.executor}, {result.workers} worker(s)); outputs in {out_dir}")

@@ -18,21 +18,21 @@ def _check_seed(seed: int) -> None:
         raise InputError(None, "--seed", f"must be a non-negative integer, got {seed}")
 
 
-def race_command(scenario: str, race: str, seed: int, out: Optional[Path], log: Optional[Path]) -> None:
+def race_command(scenario: str, race: str, seed: int, out: Optional[Path], log: Optional[Path],
+                 index: int = 0) -> None:
+    """Race `race` exactly as season `index` of `seed` runs it (`sim season --seed --index`): the same
+    participation draw, race stream and forced outcomes, so the rows equal that season's."""
     from sim.io import write_table_atomic
-    from sim.race import log_to_frame, outcomes_to_results, run_race
+    from sim.race import simulate_race
     from sim.results import REQUIRED_COLUMNS, validate_results, write_results
-    from sim.scenario import compile_scenario
-    from sim.seeds import race_rng
 
     _check_seed(seed)
-    compiled = compile_scenario(scenario)
-    compiled_race = compiled.race(race)
-    outcome = run_race(compiled_race, race_rng(seed, 0, compiled_race.index))
-    results = outcomes_to_results(compiled_race, outcome)
+    if index < 0:
+        raise InputError(None, "--index", f"must be a whole number >= 0, got {index}")
+    results, events = simulate_race(scenario, race, seed=seed, season=index, log=log is not None)
     validate_results(results, f"simulated {race}")
     if log is not None:
-        write_table_atomic(log_to_frame(compiled_race, outcome), log)
+        write_table_atomic(events, log)
     if out is not None:
         write_results(results, out)
     else:
@@ -76,12 +76,14 @@ def register(app: typer.Typer) -> None:
     def race(
         scenario: str = typer.Argument(..., help="Scenario file, or its name under scenarios/."),
         race_id: str = typer.Option(..., "--race", help="Race id, e.g. R3 (the third race of the season)."),
-        seed: int = typer.Option(..., "--seed", help="Root seed; the race uses sim.seeds.race_rng(seed, 0, index)."),
+        seed: int = typer.Option(..., "--seed", help="Root seed of the study."),
+        index: int = typer.Option(0, "--index", help="Season index: the race as season I of the seed runs it."),
         out: Optional[Path] = typer.Option(None, "--out", help="Results CSV/Parquet; stdout when absent."),
         log: Optional[Path] = typer.Option(None, "--log", help="Write the event log (CSV/Parquet) here."),
     ) -> None:
-        """Simulate one race of a scenario and write its results table."""
-        race_command(scenario, race_id, seed, out, log)
+        """Simulate one race of a scenario and write its results table: the race exactly as
+        `sim season SCENARIO --seed N --index I` runs it (participation, forced outcomes included)."""
+        race_command(scenario, race_id, seed, out, log, index)
 
     @app.command("bench")
     def bench(
@@ -90,8 +92,9 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed"),
         repeat: int = typer.Option(3, "--repeat", min=1, help="Timing runs; the median is reported."),
     ) -> None:
-        """Measure the race model: prints a JSON line {"ms_per_race", "car_laps_per_s", "races", ...}."""
+        """Measure the race model: prints one JSON line {"ms_per_race", "car_laps_per_s", "races", ...} on
+        stdout (a human summary on stderr)."""
         report = bench_command(scenario, races, seed, repeat)
         typer.echo(f"{report['races']} races x {report['repeats']} runs, {report['cars_per_race']} cars per race, "
-                   f"{report['events_per_race']} simulation events per race")
+                   f"{report['events_per_race']} simulation events per race", err=True)   # stdout: the JSON only
         typer.echo(json.dumps(report))

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from sim.errors import InputError
-from sim.io import write_csv_atomic
+from sim.io import POINTS_FORMAT, make_output_folder, write_csv_atomic
 
 
 def write_season(outcome, out_dir: Path) -> list[Path]:
@@ -17,12 +17,14 @@ def write_season(outcome, out_dir: Path) -> list[Path]:
     from sim.results import write_results
 
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(out_dir, None, "the output path exists and is not a folder")
     paths = [out_dir / name for name in ("results.csv", "standings.csv", "standings_by_race.csv",
                                           "awards.csv", "events.csv")]
+    make_output_folder(out_dir)
     write_results(outcome.results, paths[0])
-    for frame, path in zip((outcome.standings, outcome.standings_by_race, outcome.awards, outcome.events), paths[1:]):
+    # standings written as `sim standings` writes them (points 76, not 76.0)
+    write_csv_atomic(outcome.standings, paths[1], float_format=POINTS_FORMAT)
+    write_csv_atomic(outcome.standings_by_race, paths[2], float_format=POINTS_FORMAT)
+    for frame, path in zip((outcome.awards, outcome.events), paths[3:]):
         write_csv_atomic(frame, path)
     return paths
 

@@ -8,11 +8,9 @@ from pathlib import Path
 import typer
 
 from sim.config.series import load_series
-from sim.io import atomic_path, write_table_atomic
-from sim.results import read_results
+from sim.io import POINTS_FORMAT, atomic_path, write_table_atomic
+from sim.results import read_results, unused_columns
 from sim.rules import compute_standings
-
-POINTS_FORMAT = "%.10g"  # 76 rather than 76.0, and 0.5 stays 0.5
 
 
 def standings(
@@ -24,6 +22,9 @@ def standings(
     """Championship standings of every title of SERIES from a results table."""
     rulebook = load_series(series)
     table = read_results(results)
+    ignored = unused_columns(table)
+    if ignored:
+        typer.echo(f"note: {results}: column(s) not used by the rules: {', '.join(ignored)}", err=True)
     frame = compute_standings(table, rulebook, after=after, source=str(results))
     if out is None:
         frame.to_csv(sys.stdout, index=False, float_format=POINTS_FORMAT)

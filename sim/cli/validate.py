@@ -29,7 +29,9 @@ def validate_file(path: Path, kind_name: str | None = None) -> tuple[str | None,
     except InputError as error:
         return kind.name, [e if e.file else InputError(path, e.field, e.reason) for e in _errors_of(error)]
     if kind.name == "scenario":
-        return kind.name, scenario_reference_problems(config, path)
+        from sim.config.scenario import with_paths_beside
+
+        return kind.name, scenario_reference_problems(with_paths_beside(config, path.parent), path)
     return kind.name, []
 
 
@@ -38,6 +40,7 @@ def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
     from sim.config.entries import load_entries
     from sim.config.series import load_series
     from sim.config.venues import load_venues
+    from sim.scenario import reference_error
 
     problems: list[InputError] = []
 
@@ -45,7 +48,7 @@ def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
         try:
             return loader(reference)
         except InputError as error:
-            problems.extend(e if e.file else InputError(path, field, e.reason) for e in _errors_of(error))
+            problems.extend(reference_error(e, path, field) for e in _errors_of(error))
             return None
 
     rulebook = load(load_series, scenario.series, "series")
@@ -93,7 +96,7 @@ def validate(
     if problems:
         # An entry list shared by several scenarios would otherwise report the same problem once per scenario.
         unique = list({problem.message: problem for problem in problems}.values())
-        raise InputErrors(unique)
+        raise InputErrors(unique, report=True)
 
 
 def schema(

@@ -68,13 +68,16 @@ def detect_kind(path: Path, data: dict[str, Any]) -> ConfigKind:
     """The kind of a config file: by its place (configs/series/, scenarios/ ...), else by its top-level keys.
 
     By keys, a kind matches when the file has every required field of its model and no field the model
-    lacks; the match with the most required fields wins.
+    lacks; the match with the most required fields wins. A file that fits no kind exactly (a misspelt or
+    missing field) is taken as the kind that knows most of its keys, when one clearly does, so that
+    validation names the field rather than giving up on the file.
     """
     for kind in KINDS.values():
         if kind.matches_path(path):
             return kind
     best, best_score = None, -1
     keys = set(data)
+    closeness = []
     for kind in KINDS.values():
         if not kind.available():
             continue
@@ -83,6 +86,15 @@ def detect_kind(path: Path, data: dict[str, Any]) -> ConfigKind:
         required = {info.alias or name for name, info in fields.items() if info.is_required()}
         if required <= keys and keys <= names and len(required) > best_score:
             best, best_score = kind, len(required)
+        # known keys and present required fields count for the kind, unknown keys and missing ones against
+        closeness.append((len(keys & names) + len(keys & required) - len(keys - names) - len(required - keys),
+                          len(keys & names), kind))
+    if best is None and closeness:
+        closeness.sort(key=lambda item: item[:2], reverse=True)
+        score, known, kind = closeness[0]
+        runner_up = closeness[1][0] if len(closeness) > 1 else -len(keys) - 1
+        if known * 2 >= len(keys) and score > runner_up:
+            best = kind
     if best is None:
         raise InputError(path, None, f"cannot tell which kind of config this is (kinds: {', '.join(KINDS)}); "
                                      "use --kind")

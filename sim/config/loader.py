@@ -1,6 +1,8 @@
 """Read YAML safely and validate it into pydantic models, turning every failure into InputError.
 
-Only `yaml.safe_load` is used: tags that would build Python objects are refused.
+Only PyYAML's safe loader is used (tags that would build Python objects are refused), made stricter:
+a key given twice in one mapping and a date that cannot exist are errors with their line, not a silent
+overwrite or a crash.
 """
 
 from __future__ import annotations
@@ -18,6 +20,38 @@ CONFIGS = ROOT / "configs"
 SCENARIOS = ROOT / "scenarios"
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class _StrictSafeLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses duplicate keys and impossible dates (2025-02-30) with their line."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue   # `<<: *anchor` merges may be overridden, as YAML intends
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:
+                    continue   # unhashable key: the base class reports it
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key '{key}' given twice in one mapping", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a valid date ({error})", node.start_mark) from None
+
+
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictSafeLoader.construct_yaml_timestamp)
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:map", _StrictSafeLoader.construct_yaml_map)
 
 
 class StrictModel(BaseModel):
@@ -38,11 +72,13 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, None, f"cannot read file ({error})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictSafeLoader)   # a SafeLoader subclass (see above)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line = f"line {mark.line + 1}" if mark else None
-        raise InputError(path, line, f"YAML tag not allowed ({error.problem})") from None
+        if "could not determine a constructor" in str(error.problem):
+            raise InputError(path, line, f"YAML tag not allowed ({error.problem})") from None
+        raise InputError(path, line, f"invalid YAML: {error.problem}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

@@ -27,7 +27,8 @@ RACE_ID_PATTERN = r"^R[1-9][0-9]*$"
 
 class RaceSpec(StrictModel):
     hours: Annotated[float, Field(gt=0, le=30)] = 4.0
-    start_local: str = Field("15:00", pattern=r"^\d{2}:\d{2}$", description="Local start time, HH:MM.")
+    start_local: str = Field("15:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                             description="Local start time, HH:MM (00:00-23:59).")
     laps: Annotated[int, Field(gt=0)] | None = Field(None, description="Race over a distance instead of a time.")
     championship: str = Field("", description="Championship of this race (a rulebook name of `championships`); "
                                               "empty: the scenario's own series.")
@@ -46,11 +47,19 @@ class Calendar(StrictModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Calendar":
+        """Rounds in date order, none starting before the previous one's last race day (a round's races
+        run on consecutive days from its date)."""
         for index in range(1, len(self.rounds)):
-            if self.rounds[index].date < self.rounds[index - 1].date:
+            previous, current = self.rounds[index - 1], self.rounds[index]
+            if current.date < previous.date:
                 raise ValueError(
-                    f"rounds[{index}].date {self.rounds[index].date} is before rounds[{index - 1}].date "
-                    f"{self.rounds[index - 1].date}: rounds must be in date order")
+                    f"rounds[{index}].date {current.date} is before rounds[{index - 1}].date "
+                    f"{previous.date}: rounds must be in date order")
+            last_day = previous.date + dt.timedelta(days=len(previous.races) - 1)
+            if current.date <= last_day:
+                raise ValueError(
+                    f"rounds[{index}].date {current.date}: the round starts before rounds[{index - 1}] ends "
+                    f"(its last race is on {last_day})")
         return self
 
     def race_ids(self) -> list[str]:
@@ -239,4 +248,37 @@ class Scenario(StrictModel):
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    return load_model(Scenario, path)
+    """A scenario file; the relative file paths it names are read beside it when they are there."""
+    return with_paths_beside(load_model(Scenario, path), Path(path).parent)
+
+
+def _beside(value: str, folder: Path) -> str:
+    """`value` as a path beside the scenario when it names a relative file that exists there; else as
+    written (a name under configs/, or a path from the working directory)."""
+    candidate = Path(value)
+    if candidate.is_absolute() or not (candidate.suffix in (".yaml", ".yml") or len(candidate.parts) > 1):
+        return value
+    beside = folder / candidate
+    return str(beside) if beside.is_file() else value
+
+
+def with_paths_beside(scenario: Scenario, folder: Path) -> Scenario:
+    """The scenario with its file references (series, entries, championships, merged entry lists and
+    their class maps, options.race_model / venues) resolved beside the scenario file, so that a study
+    folder (scenario + its entry list) runs from any working directory."""
+    update: dict[str, Any] = {"series": _beside(scenario.series, folder),
+                              "entries": _beside(scenario.entries, folder)}
+    if scenario.championships:
+        update["championships"] = [extra.model_copy(update={"series": _beside(extra.series, folder),
+                                                            "entries": _beside(extra.entries, folder)})
+                                   for extra in scenario.championships]
+    if scenario.merge is not None:
+        renamed = {name: _beside(name, folder) for name in [scenario.entries, *scenario.merge.entries]}
+        update["merge"] = scenario.merge.model_copy(update={
+            "entries": [renamed[name] for name in scenario.merge.entries],
+            "class_map": {renamed.get(name, name): mapping for name, mapping in scenario.merge.class_map.items()}})
+    options = {key: _beside(value, folder) if key in ("race_model", "venues") and isinstance(value, str) else value
+               for key, value in scenario.options.items()}
+    if options != scenario.options:
+        update["options"] = options
+    return scenario.model_copy(update=update)

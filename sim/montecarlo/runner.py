@@ -104,9 +104,13 @@ class StudyResult:
     checkpoint: str | None = None
 
     @property
+    def seasons_run_here(self) -> int:
+        """Seasons simulated by this run (not taken from a resumed checkpoint)."""
+        return self.runs - min(self.runs, self.chunks_resumed * self.chunk_size)
+
+    @property
     def seasons_per_s(self) -> float:
-        run_here = self.runs - min(self.runs, self.chunks_resumed * self.chunk_size)
-        return run_here / self.wall_time_s if self.wall_time_s > 0 else 0.0
+        return self.seasons_run_here / self.wall_time_s if self.wall_time_s > 0 else 0.0
 
 
 class StudyInterrupted(KeyboardInterrupt):

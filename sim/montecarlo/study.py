@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.io import write_csv_atomic
+from sim.io import check_output_folder, make_output_folder, write_csv_atomic
 from sim.montecarlo.aggregate import summary_frames
 from sim.montecarlo.executors import make_backend
 from sim.montecarlo.kernel import SeasonKernel
@@ -36,10 +36,7 @@ def _check_options(runs: Any, seed: Any, workers: int | None, scheduler: str | N
         raise InputError(None, "--workers", f"must be a whole number >= 1, got {workers!r}")
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
         raise InputError(None, "--chunk-size", f"must be a whole number >= 1, got {chunk_size!r}")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, None, "the output path exists and is not a folder")
-    return out
+    return check_output_folder(out_dir)
 
 
 def _executor_for(workers: int | None, scheduler: str | None) -> str:
@@ -48,20 +45,44 @@ def _executor_for(workers: int | None, scheduler: str | None) -> str:
     return "serial" if workers == 1 else "processes"
 
 
-def _prepare_checkpoint(out: Path, resume: bool) -> Path:
+def _prepare_checkpoint(out: Path, resume: bool, restart: bool = False) -> Path:
+    """The study's checkpoint path. An interrupted study's checkpoint is never dropped silently: a new run
+    into its folder must say --resume (finish it) or --restart (discard it)."""
     checkpoint = out / CHECKPOINT_NAME
+    if resume and restart:
+        raise InputError(None, "--restart", "--resume and --restart exclude each other")
     if resume and not checkpoint.exists():
         raise InputError(checkpoint, None, "no checkpoint to resume from in this output folder")
-    if not resume:
-        with contextlib.suppress(FileNotFoundError):
-            checkpoint.unlink()
+    if not resume and checkpoint.exists():
+        if not restart:
+            raise InputError(checkpoint, None, "an interrupted study's checkpoint is here: --resume finishes it, "
+                                               "--restart discards it (or choose another --out)")
+        checkpoint.unlink()
     return checkpoint
+
+
+def _remove_stale_outputs(out: Path, plots: bool, parquet: bool) -> None:
+    """Outputs of an earlier study in the same folder that this run does not write (its plots after
+    --no-plots, its per-season Parquet without --parquet) would pass for this run's: remove them."""
+    if not plots:
+        from sim.report.plots import PLOT_FILES
+
+        for name in PLOT_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                (out / name).unlink()
+    seasons_dir = out / "seasons"
+    if not parquet and seasons_dir.is_dir():
+        for stale in seasons_dir.glob("part-*.parquet"):
+            stale.unlink()
+        with contextlib.suppress(OSError):
+            seasons_dir.rmdir()   # only when nothing else is in it
 
 
 def run_montecarlo_command(kernel: SeasonKernel, runs: int, seed: int, workers: int | None = None,
                            scheduler: str | None = None, out_dir: str | Path = "montecarlo", resume: bool = False,
                            chunk_size: int | None = None, parquet: bool = False, plots: bool = True,
-                           progress: bool = True, checkpoint_interval: float = 5.0) -> StudyResult:
+                           progress: bool = True, checkpoint_interval: float = 5.0,
+                           restart: bool = False) -> StudyResult:
     """Run the study and write every output into out_dir; raises InputError before simulating on bad options.
 
     workers=None: all cores; workers=1: serial in-process; scheduler='tcp://HOST:PORT': Dask.
@@ -71,12 +92,12 @@ def run_montecarlo_command(kernel: SeasonKernel, runs: int, seed: int, workers: 
     executor = _executor_for(workers, scheduler)
     backend = make_backend(executor, workers, scheduler)  # connects to Dask now: fails fast
     try:
-        checkpoint = _prepare_checkpoint(out, resume)
+        checkpoint = _prepare_checkpoint(out, resume, restart)
         seasons_dir = out / "seasons"
         if parquet and not resume and seasons_dir.is_dir():
             for stale in seasons_dir.glob("part-*.parquet"):
                 stale.unlink()
-        out.mkdir(parents=True, exist_ok=True)
+        make_output_folder(out)
         result = run_study(kernel, runs, seed, executor=executor, workers=workers, scheduler=scheduler,
                            chunk_size=chunk_size, checkpoint=checkpoint, resume=resume, progress=progress,
                            parquet_dir=seasons_dir if parquet else None, checkpoint_interval=checkpoint_interval,
@@ -84,6 +105,7 @@ def run_montecarlo_command(kernel: SeasonKernel, runs: int, seed: int, workers: 
     finally:
         backend.close()
     frames = summary_frames(result.aggregate, result.layout)
+    _remove_stale_outputs(out, plots, parquet)
     for name in TABLES:
         write_csv_atomic(frames[name], out / f"{name}.csv")
     written = [f"{name}.csv" for name in TABLES]
@@ -102,14 +124,15 @@ def run_montecarlo_command(kernel: SeasonKernel, runs: int, seed: int, workers: 
 def run_paired_command(kernel_a: SeasonKernel, kernel_b: SeasonKernel, runs: int, seed: int,
                        workers: int | None = None, scheduler: str | None = None,
                        out_dir: str | Path = "montecarlo-paired", resume: bool = False, chunk_size: int | None = None,
-                       progress: bool = True, checkpoint_interval: float = 5.0) -> StudyResult:
+                       progress: bool = True, checkpoint_interval: float = 5.0,
+                       restart: bool = False) -> StudyResult:
     """`sim montecarlo A B --paired`: writes paired.csv, summary_a.csv, summary_b.csv, manifest.json."""
     out = _check_options(runs, seed, workers, scheduler, out_dir, chunk_size)
     executor = _executor_for(workers, scheduler)
     backend = make_backend(executor, workers, scheduler)
     try:
-        checkpoint = _prepare_checkpoint(out, resume)
-        out.mkdir(parents=True, exist_ok=True)
+        checkpoint = _prepare_checkpoint(out, resume, restart)
+        make_output_folder(out)
         result = run_paired_study(kernel_a, kernel_b, runs, seed, executor=executor, workers=workers,
                                   scheduler=scheduler, chunk_size=chunk_size, checkpoint=checkpoint, resume=resume,
                                   progress=progress, checkpoint_interval=checkpoint_interval, backend=backend)

@@ -88,11 +88,19 @@ def print_invitations(console: Console, awards: pd.DataFrame) -> None:
             console.print(f"  not awarded ({row['rule']}): {row['recipient'] or '-'}: {row['reason']}")
 
 
-def make_console() -> Console:
-    """A console wide enough for standings tables even when output is piped to a file."""
+class OutputConsole(Console):
+    """rich Console for a command's printed output. A reader that closes the pipe early (`| head`) raises
+    BrokenPipeError, which the CLI ends with exit 0, instead of rich's own exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def make_console(width: int = 120) -> Console:
+    """A console at least `width` wide, so tables keep their layout when output is piped to a file."""
     import shutil
 
-    return Console(width=max(shutil.get_terminal_size((120, 40)).columns, 120))
+    return OutputConsole(width=max(shutil.get_terminal_size((width, 40)).columns, width))
 
 
 def print_season(console: Console, outcome, header: str) -> None:

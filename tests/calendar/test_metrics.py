@@ -9,8 +9,8 @@ import pytest
 
 from sim.calendar.metrics import assess_scenario, calendar_metrics, compare_calendars
 from sim.config.loader import SCENARIOS
+from sim.config.scenario import Scenario
 from sim.errors import InputError
-
 from tests.calendar.helpers import scenario
 
 SHIPPED = ["default", "all-middle-east", "three-plus-three", "calendar-2024-25"]
@@ -80,9 +80,17 @@ def test_bad_calendar_options_are_input_errors():
 
 
 def test_overlapping_rounds_are_refused():
+    """A round that starts before the previous one's last race day is refused when the scenario is read
+    (so `sim validate`, seasons and studies refuse it too, not only the calendar metrics)."""
+    from sim.config.loader import parse_model
+
+    data = scenario([("dubai", "2026-01-31", 3), ("yas-marina", "2026-02-03", 2)]).model_dump(mode="json")
+    data["calendar"]["rounds"][1]["date"] = "2026-02-02"   # the Dubai round races until 2 February
     with pytest.raises(InputError) as error:
-        calendar_metrics(scenario([("dubai", "2026-01-31", 3), ("yas-marina", "2026-02-02", 2)]))
-    assert error.value.field == "calendar.rounds[1].date"
+        parse_model(Scenario, data, "calendar.yaml")
+    assert error.value.field == "calendar"
+    assert "rounds[1].date 2026-02-02: the round starts before rounds[0] ends (its last race is on 2026-02-02)" \
+        in error.value.reason
 
 
 def test_venue_missing_coordinates_is_one_line():

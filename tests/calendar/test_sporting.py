@@ -206,3 +206,18 @@ def test_compare_cli_writes_sporting_tables_and_skips_them_with_runs_0(toys, tmp
     assert code == 0, err
     assert "strength_rank_corr" not in pd.read_csv(tmp_path / "without" / "comparison.csv").columns
     assert not (tmp_path / "without" / "sporting_by_class.csv").exists()
+
+
+def test_every_sporting_chart_panel_has_its_error_bars(shipped):
+    """comparison.png draws the sporting panels with ±1 se, the invitations per home region included."""
+    from sim.calendar.metrics import compare_calendars
+    from sim.calendar.sporting_report import chart_metrics
+
+    paths = [SCENARIOS / "all-middle-east.yaml", SCENARIOS / "calendar-2024-25.yaml"]
+    table = compare_calendars(paths, sporting=shipped.summary)
+    panels = chart_metrics(shipped, table)
+    invitations = [panel for panel in panels if panel[0].startswith("invitations_")]
+    assert invitations
+    for column, _, errors in panels:
+        assert errors is not None and len(errors) == len(table), column
+    assert any(e > 0 for _, _, errors in invitations for e in errors)

@@ -54,7 +54,10 @@ def set_cell(row: int, column: str, value: str):
 
 BAD_RESULTS = {
     "missing column": (lambda f: f.drop(columns="status"), "column status: missing required column(s): status"),
-    "extra column": (lambda f: f.assign(colour="red"), "column colour: unknown column(s): colour"),
+    "shared class position": (set_cell(1, "class_position", "1"),
+                              "row 3, column class_position: class position 1 of LMP2 given twice in race R1"),
+    "ratings do not match drivers": (set_cell(1, "ratings", "Gold"),
+                                     "row 3, column ratings: 1 rating(s) for 2 driver(s)"),
     "wrong type": (set_cell(2, "laps", "lots"), "row 4, column laps: expected an integer, got 'lots'"),
     "unknown status": (set_cell(1, "status", "retired"), "row 3, column status: unknown status 'retired'"),
     "duplicate car": (set_cell(1, "car", "3"), "row 3, column car: car '3' appears twice in race R1"),
@@ -72,6 +75,17 @@ def test_bad_results_table(tmp_path, case):
     assert err.count("\n") == 1 and str(path) in err and message in err, err
     assert "Traceback" not in err and stdout == ""
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]
+
+
+def test_extra_columns_are_carried_and_ignored(tmp_path):
+    """The contract welcomes extra columns (a timing export's own fields, notes): same standings, and a
+    note on stderr names the columns the rules do not use (a misspelt optional column shows up there)."""
+    path = rewrite(tmp_path, lambda f: f.assign(notes="wet start", vehicle="Oreca 07"))
+    code, out, err = run_cli("standings", str(path), "--series", "asian-lms")
+    assert code == 0, err
+    _, expected, _ = run_cli("standings", str(SMALL), "--series", "asian-lms")
+    assert out == expected
+    assert err.strip() == f"note: {path}: column(s) not used by the rules: notes, vehicle"
 
 
 BAD_RULEBOOKS = {

@@ -14,6 +14,12 @@ FIXTURES = PROJECT / "tests" / "fixtures" / "rules"
 COMMITTED_SCHEMAS = sorted(path.stem for path in (PROJECT / "schemas").glob("*.json"))
 
 
+def test_every_config_kind_has_its_committed_schema():
+    from sim.config.kinds import KINDS
+
+    assert COMMITTED_SCHEMAS == sorted(KINDS)
+
+
 def test_shipped_rulebooks_and_configs_are_valid():
     files = sorted((CONFIGS / "series").glob("*.yaml")) + [CONFIGS / "venues.yaml"]
     files += sorted((CONFIGS / "entries").glob("*.yaml"))

@@ -37,6 +37,15 @@ def test_outputs_manifest_and_plots(tmp_path) -> None:
     assert (again / "summary.csv").read_bytes() == (tmp_path / "summary.csv").read_bytes()
 
 
+def test_a_rerun_removes_what_it_does_not_write_again(tmp_path) -> None:
+    """Plots and per-season Parquet of an earlier study in the folder would pass for this run's."""
+    run_montecarlo_command(ToyKernel(), 60, 4, workers=1, out_dir=tmp_path, parquet=True, progress=False)
+    assert (tmp_path / "points_fan.png").exists() and (tmp_path / "seasons").is_dir()
+    run_montecarlo_command(ToyKernel(), 60, 5, workers=1, out_dir=tmp_path, plots=False, progress=False)
+    assert not list(tmp_path.glob("*.png")) and not (tmp_path / "seasons").exists()
+    assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 5
+
+
 @pytest.mark.parametrize("options, field", [
     ({"runs": 0}, "--runs"), ({"runs": -5}, "--runs"), ({"seed": -1}, "--seed"),
     ({"workers": 0}, "--workers"), ({"workers": 2, "scheduler": "tcp://127.0.0.1:1"}, "--workers"),

@@ -17,6 +17,8 @@ def _break(data: dict, how: str) -> dict:
         rounds[0]["venue"] = "atlantis"
     elif how == "dates out of order":
         rounds[1]["date"] = "2025-01-01"
+    elif how == "rounds overlapping":
+        rounds[1]["date"] = str(rounds[0]["date"])   # both rounds on one day
     elif how == "venue without the class pace":
         rounds[0]["venue"] = "sebring"
         data["merge"] = {"class_map": {data["entries"]: {"LMP2": "LMP2", "LMP3": "LMP3", "GT": "GT"}},
@@ -46,6 +48,7 @@ def _break(data: dict, how: str) -> dict:
 CASES = {
     "unknown venue": "unknown venue 'atlantis'",
     "dates out of order": "rounds must be in date order",
+    "rounds overlapping": "the round starts before rounds[0] ends",
     "venue without the class pace": "no reference lap for class 'GT3'",
     "entry in no class": "class 'GTX' is not in the rulebook",
     "forced outcome for an unknown car": "car 999 is not entered in R2",
