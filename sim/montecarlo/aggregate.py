@@ -341,36 +341,43 @@ def _title_facts(agg: Aggregate, facts: RowFacts, index: LayoutIndex, season_ind
     cells = len(season_indices) * t_count
     present = np.bincount(cell, minlength=cells) > 0
     agg.title_seasons += present.reshape(-1, t_count).sum(axis=0)
+    # The runner-up is the best competitor placed behind the champion: co-drivers share the champion's
+    # place (`1=`, the next crew is 4th in a drivers' title), so "second" is the best row at a place
+    # beyond 1, not place 2; two crews level on points are split by countback (1 and 2, gap 0).
     first = np.full(cells, -1, dtype=np.int64)
     second = np.full(cells, -1, dtype=np.int64)
     has_first = np.zeros(cells, dtype=bool)
-    has_second = np.zeros(cells, dtype=bool)
-    p1, p2 = facts.position == 1, facts.position == 2
+    p1, behind = facts.position == 1, facts.position > 1
     first[cell[p1]] = facts.points[p1]
     has_first[cell[p1]] = True
-    second[cell[p2]] = facts.points[p2]
-    has_second[cell[p2]] = True
-    both = has_first & has_second
+    np.maximum.at(second, cell[behind], facts.points[behind])
+    both = has_first & (second >= 0)
     gap = np.where(both, first - second, 0)
     titles_of_cell = np.tile(np.arange(t_count), len(season_indices))
     agg.gap_seasons += np.bincount(titles_of_cell[both], minlength=t_count)
     agg.gap_sum += _int_bincount(titles_of_cell, gap, t_count)
     agg.gap_sumsq += _int_bincount(titles_of_cell, gap * gap, t_count)
     agg.countback_ties += np.bincount(titles_of_cell[both & (gap == 0)], minlength=t_count)
-    # Open before the final round: the runner-up on points before it can still reach the leader.
+    # Open before the final round: the best competitor outside the leader's crew on points before it
+    # can still reach the leader. A crew is the rows sharing one final place (co-drivers, `1=`), so the
+    # leader's own co-drivers, level with him all season, do not keep every drivers' title "open".
     final_races = layout.final_round_races
     if not layout.race_ids:
         return
     before = (facts.cumulative[:, final_races[0] - 1] if final_races and final_races[0] > 0
               else np.zeros(facts.row.size, dtype=np.int64))
-    order = np.lexsort((-before, cell))
-    sorted_cell, sorted_before = cell[order], before[order]
+    order = np.lexsort((facts.position, -before, cell))
+    sorted_cell, sorted_before, sorted_position = cell[order], before[order], facts.position[order]
     starts = np.flatnonzero(np.r_[True, sorted_cell[1:] != sorted_cell[:-1]])
     counts = np.diff(np.r_[starts, sorted_cell.size])
-    multi = counts >= 2
-    lead_gap = sorted_before[starts[multi]] - sorted_before[starts[multi] + 1]
-    open_cells = sorted_cell[starts[multi]][lead_gap <= index.final_round_max_scaled[titles_of_cell[
-        sorted_cell[starts[multi]]]]]
+    leader_position = np.repeat(sorted_position[starts], counts)
+    # first row of each cell outside the leader's crew (size: none)
+    candidate = np.where(sorted_position != leader_position, np.arange(sorted_cell.size), sorted_cell.size)
+    rival = np.minimum.reduceat(candidate, starts)
+    has_rival = rival < sorted_cell.size
+    lead_gap = sorted_before[starts[has_rival]] - sorted_before[rival[has_rival]]
+    leader_cells = sorted_cell[starts[has_rival]]
+    open_cells = leader_cells[lead_gap <= index.final_round_max_scaled[titles_of_cell[leader_cells]]]
     agg.title_open += np.bincount(titles_of_cell[open_cells], minlength=t_count)
 
 

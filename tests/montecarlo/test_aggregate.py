@@ -105,6 +105,28 @@ def test_countback_tie_and_open_title_are_counted() -> None:
     assert agg.title_open.tolist() == [2]  # one-race season: open before it starts
 
 
+def test_drivers_title_gap_and_open_look_past_the_champions_co_drivers() -> None:
+    """Co-drivers share the champion's place (1=, the next crew is 3rd here): the final gap and the
+    open-before-the-final-round test compare the champion's crew with the best other crew, not with his
+    own co-driver, who is level with him all season."""
+    competitors = (CompetitorKey("X", "", "drivers", "5", "Five", "A1"),
+                   CompetitorKey("X", "", "drivers", "5", "Five", "A2"),
+                   CompetitorKey("X", "", "drivers", "6", "Six", "B1"))
+    layout = StudyLayout(titles=(TitleLayout("X drivers", "X", "", "drivers", competitors, (25.0, 10.0)),),
+                         race_ids=("R1", "R2"), rounds=(1, 2), points_scale=2, points_bins=4)
+    rows = []
+    for season, (a, b) in enumerate((((12, 10), (8, 5)), ((25, 10), (0, 5)))):
+        for driver in ("A1", "A2"):
+            rows.append((season, "X drivers", "X", "", "drivers", 1, "5", "Five", driver, sum(a), a[0], a[1]))
+        rows.append((season, "X drivers", "X", "", "drivers", 3, "6", "Six", "B1", sum(b), b[0], b[1]))
+    table = pd.DataFrame(rows, columns=["season", "title", "class", "category", "kind", "position", "car", "team",
+                                        "drivers", "points", "R1", "R2"])
+    agg = aggregate_chunk(ChunkTables(table, pd.DataFrame()), layout, range(0, 2))
+    assert agg.gap_seasons.tolist() == [2] and agg.gap_sum.tolist() == [(9 + 30) * 2]
+    assert agg.countback_ties.tolist() == [0]
+    assert agg.title_open.tolist() == [1]   # 12 v 8 with 10 to come: open; 25 v 0: decided
+
+
 def test_histogram_quantiles_interpolate_inside_bins() -> None:
     counts = np.array([0, 10, 10, 0])
     assert histogram_quantiles(counts, 5.0, (0.0, 0.25, 0.5, 1.0)) == pytest.approx([5.0, 7.5, 10.0, 15.0])
