@@ -241,9 +241,11 @@ class _Found(Exception):
 class _Search:
     """One branch-and-bound run for a set of active constraint names."""
 
-    def __init__(self, problem: SearchProblem, tables: _Tables, active: set[str], top: int, first_only: bool):
+    def __init__(self, problem: SearchProblem, tables: _Tables, active: set[str], top: int, first_only: bool,
+                 distinct: bool = False):
         self.p, self.t, self.active = problem, tables, active
-        self.top, self.first_only = top, first_only
+        self.top, self.first_only, self.distinct = top, first_only, distinct
+        self.kept: dict[tuple, float] = {}     # distinct: venue order -> its score in the heap
         c = problem.constraints
         V, D = tables.temp.shape
         self.V, self.D, self.N = V, D, problem.rounds
@@ -434,6 +436,29 @@ class _Search:
         if self.first_only:
             self.heap.append((-score, next(self.counter), path))
             raise _Found
+        if self.distinct:
+            # one calendar per venue order (its best dates). Still exact with the bound: a calendar that
+            # cannot beat the K-th best cannot improve an order already kept either (it scores no better)
+            order = tuple(v for v, _ in path)
+            kept = self.kept.get(order)
+            if kept is not None:
+                if score < kept:
+                    self.heap = [item for item in self.heap if tuple(v for v, _ in item[2]) != order]
+                    self.heap.append((-score, next(self.counter), path))
+                    heapq.heapify(self.heap)
+                    self.kept[order] = score
+                else:
+                    self.dominated += 1
+                return
+            if len(self.heap) >= self.top:
+                if score >= -self.heap[0][0]:
+                    self.dominated += 1
+                    return
+                _, _, dropped = heapq.heappop(self.heap)
+                del self.kept[tuple(v for v, _ in dropped)]
+            heapq.heappush(self.heap, (-score, next(self.counter), path))
+            self.kept[order] = score
+            return
         if len(self.heap) < self.top:
             heapq.heappush(self.heap, (-score, next(self.counter), path))
         elif score < -self.heap[0][0]:
@@ -470,12 +495,15 @@ def minimal_conflict(problem: SearchProblem, tables: _Tables, names: list[str]) 
     return conflict
 
 
-def search_calendars(problem: SearchProblem, top: int = 5) -> SearchResult:
-    """The `top` best calendars with their metric breakdown, and what the hard constraints excluded."""
+def search_calendars(problem: SearchProblem, top: int = 5, distinct: bool = True) -> SearchResult:
+    """The `top` best calendars with their metric breakdown, and what the hard constraints excluded.
+
+    `distinct`: the top calendars have different venue orders, each with its best dates (the alternatives
+    an organiser weighs); otherwise the same order with other dates may fill the list."""
     started = time.perf_counter()
     tables = _Tables(problem)
     names = constraint_names(problem)
-    run = _Search(problem, tables, set(names), top=top, first_only=False)
+    run = _Search(problem, tables, set(names), top=top, first_only=False, distinct=distinct)
     run.run()
     candidates = []
     for rank, (score, path) in enumerate(run.best(), start=1):

@@ -45,11 +45,12 @@ def compare(
     from sim.calendar.report import comparison_chart, print_comparison, write_comparison_csv
     from sim.calendar.sporting import sporting_study
     from sim.calendar.sporting_report import chart_metrics, print_sporting
-    from sim.io import write_csv_atomic
+    from sim.io import check_output_folder, write_csv_atomic
     from sim.scenario import resolve_scenario
 
     if workers is not None and scheduler:
         raise InputError(None, "--workers", "give either --workers or --scheduler, not both")
+    check_output_folder(out)   # before any work: a bad --out is found now, not after the study
     paths = [resolve_scenario(name) for name in scenarios]
     inputs = _inputs(venues_file, logistics_file, calendars_dir)
     assessments = [assess_scenario(path, **inputs) for path in paths]
@@ -110,6 +111,9 @@ def search(
     constraints_file: Path | None = typer.Option(None, "--constraints", help="Hard constraints and objective (YAML)."),
     objective: str | None = typer.Option(None, "--objective", help="Weights, e.g. freight_km=1,clashes=10,rain=5."),
     top: int = typer.Option(5, "--top", min=1, help="How many calendars to rank."),
+    distinct: bool = typer.Option(True, "--distinct/--any-dates",
+                                  help="Rank distinct venue orders, each with its best dates (default); "
+                                       "--any-dates also lists the same order on other dates."),
     out: Path | None = typer.Option(None, "--out", help="Write the ranked candidates as CSV."),
     venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
     logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
@@ -121,6 +125,12 @@ def search(
     from sim.config.calendars import SearchConstraints, Window, load_constraints
     from sim.config.loader import parse_model
 
+    if out is not None:
+        from sim.io import check_output_folder
+
+        if out.is_dir():
+            raise InputError(out, None, "is a directory, expected a file to write")
+        check_output_folder(out.parent)
     constraints = load_constraints(constraints_file) if constraints_file else SearchConstraints()
     constraints = constraints.model_copy(update={"objective": _objective(objective, constraints.objective)})
     start, end = _parse_date(window[0], "--window"), _parse_date(window[1], "--window")
@@ -132,7 +142,7 @@ def search(
     problem = build_problem(keys, rounds, span, constraints, constraints_file,
                             venue_book=inputs["venues"], logistics=inputs["logistics"],
                             championships=inputs["championships"], venues_path=inputs["venues_path"])
-    result = search_calendars(problem, top=top)
+    result = search_calendars(problem, top=top, distinct=distinct)
     print_search(result, problem)
     if not result.candidates:
         names = " + ".join(result.conflict) if result.conflict else "the window, round count and venues alone"

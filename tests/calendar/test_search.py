@@ -119,3 +119,19 @@ def test_unknown_venue_and_short_window_are_input_errors():
     short = Window(start=dt.date(2025, 12, 1), end=dt.date(2025, 12, 14))
     with pytest.raises(InputError, match="2 Saturdays for 4 rounds"):
         build_problem(["dubai", "yas-marina", "sepang", "buriram"], 4, short, SearchConstraints())
+
+
+def test_top_calendars_are_distinct_venue_orders_unless_dates_are_asked_for(twelve_venue_search):
+    """Five date shuffles of one calendar are no choice for an organiser: by default each candidate is its
+    own venue order on its best dates, and the bound stays exact (the best calendar is the same)."""
+    problem, result = twelve_venue_search
+    orders = [tuple(r.venue for r in c.rounds) for c in result.candidates]
+    assert len(set(orders)) == len(orders) == 5
+    any_dates = search_calendars(problem, top=5, distinct=False)
+    assert any_dates.candidates[0].score == result.candidates[0].score
+    assert all(a <= b for a, b in zip((c.score for c in any_dates.candidates), (c.score for c in result.candidates)))
+    # each distinct order is shown on its best dates: no calendar of the wider list beats it in its order
+    for candidate in any_dates.candidates:
+        order = tuple(r.venue for r in candidate.rounds)
+        if order in orders:
+            assert result.candidates[orders.index(order)].score <= candidate.score
