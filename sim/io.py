@@ -17,10 +17,7 @@ from sim.errors import InputError
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces `target`, on error it is deleted."""
-    target = Path(target)
-    if target.is_dir():
-        raise InputError(target, None, "is a directory, expected a file to write")
-    check_output_folder(target.parent)
+    target = check_output_file(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -61,6 +58,15 @@ def check_output_folder(folder: str | Path) -> Path:
                 raise InputError(folder, None, f"cannot create the output folder: {parent} is a file")
             break
     return folder
+
+
+def check_output_file(target: str | Path) -> Path:
+    """Bad input, before any work, when `target` is a folder or cannot be created under its parents."""
+    target = Path(target)
+    if target.is_dir():
+        raise InputError(target, None, "is a directory, expected a file to write")
+    check_output_folder(target.parent)
+    return target
 
 
 def make_output_folder(folder: str | Path) -> Path:

@@ -82,17 +82,16 @@ def validate_results(frame: pd.DataFrame, source: str | Path = "<results>") -> p
             missing.remove(column)
     if missing:
         raise InputError(source, f"column {missing[0]}", f"missing required column(s): {', '.join(missing)}")
-    # columns the table does not define (notes, timing-export fields) are carried along as text and
-    # ignored by the rules: the contract welcomes extra columns (see `unused_columns`)
-    for column in unused_columns(frame):
-        frame[column] = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
     if frame.empty:
         raise InputError(source, None, "results table has no rows")
 
     def row_of(index) -> str:
         return f"row {int(index) + 2}"  # header is line 1 of a CSV
 
-    for column in TEXT_COLUMNS + tuple(c for c in OPTIONAL_TEXT_COLUMNS if c in frame.columns):
+    # columns the table does not define (notes, timing-export fields) are carried along as text and
+    # ignored by the rules: the contract welcomes extra columns (see `unused_columns`)
+    text_columns = TEXT_COLUMNS + tuple(c for c in OPTIONAL_TEXT_COLUMNS if c in frame.columns)
+    for column in text_columns + tuple(unused_columns(frame)):
         frame[column] = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
     for column in NON_EMPTY_COLUMNS:
         blank = frame[column].map(lambda v: v is None or str(v).strip() == "" or (isinstance(v, float) and pd.isna(v)))

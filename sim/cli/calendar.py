@@ -126,11 +126,9 @@ def search(
     from sim.config.loader import parse_model
 
     if out is not None:
-        from sim.io import check_output_folder
+        from sim.io import check_output_file
 
-        if out.is_dir():
-            raise InputError(out, None, "is a directory, expected a file to write")
-        check_output_folder(out.parent)
+        check_output_file(out)   # before the search
     constraints = load_constraints(constraints_file) if constraints_file else SearchConstraints()
     constraints = constraints.model_copy(update={"objective": _objective(objective, constraints.objective)})
     start, end = _parse_date(window[0], "--window"), _parse_date(window[1], "--window")
