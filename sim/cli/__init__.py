@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         # the reader closed the pipe (`sim standings ... | head`): it has all it asked for
         _silence_stdout()
         code = 0
-    except SystemExit as done:
+    except SystemExit:
         # click turns a closed pipe into exit 1 after wrapping stdout in its PacifyFlushWrapper; a reader
         # that stopped early is not a failure of ours (any other SystemExit passes through unchanged)
         if type(sys.stdout).__name__ != "PacifyFlushWrapper":

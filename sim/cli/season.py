@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from sim.errors import InputError
 from sim.io import POINTS_FORMAT, make_output_folder, write_csv_atomic
