@@ -1,4 +1,4 @@
-"""Shared test fixtures: paths to the project's configs and to the real data beside it."""
+"""Shared test fixtures: paths to the project's configs and to the real data it carries (data/real)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 CONFIGS = PROJECT / "configs"
 SCENARIOS = PROJECT / "scenarios"
-SHARED_DATA = PROJECT.parent / "shared" / "data"
+# The real data the tests read, copied into the repository by tools/vendor_real_data.py (same layout
+# as ../shared/data, the IMSA lap exports as one compact table), so a bare clone tests itself.
+REAL_DATA = PROJECT / "data" / "real"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.fail(f"real data folder missing: {SHARED_DATA} (shared/ must sit beside the project)")
-    return SHARED_DATA
+def real_data() -> Path:
+    return REAL_DATA
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:

@@ -1,6 +1,6 @@
-"""Measure the race model's calibration figures from the real data in ../shared/data and print them.
+"""Measure the race model's calibration figures from the real data in data/real/ and print them.
 
-Run `.venv/bin/python tools/calibrate.py`. docs/calibration.md records the output and the method;
+Run `.venv/bin/python -m tools.calibrate`. docs/calibration.md records the output and the method;
 tests/calibration/test_calibrate.py checks that the two agree. Plain pandas: this is offline analysis,
 never imported by the simulator.
 """
@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tools.vendor_real_data import parse_time
+
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "data" / "real"   # copied from ../shared/data by tools/vendor_real_data.py
 
 ALMS_RACES = {  # race id -> (raw export, venue key in configs/venues.yaml)
     "R1": ("r1_dubai_race1_hour4_results.csv", "dubai"),
@@ -25,16 +27,6 @@ ALMS_RACES = {  # race id -> (raw export, venue key in configs/venues.yaml)
 RATINGS = ["Platinum", "Gold", "Silver", "Bronze"]
 # Laps slower than this multiple of the stint median are traffic moments, offs or slow zones, not pace.
 STINT_OUTLIER = 1.07
-
-
-def parse_time(text: object) -> float:
-    """`1'49.586`, `4:03'08.373`, `1:52.613` or `0:00:53.371` -> seconds (NaN when empty)."""
-    if not isinstance(text, str) or not text.strip() or text.strip() in {"-", "+"}:
-        return float("nan")
-    seconds = 0.0
-    for part in text.strip().lstrip("+").replace("'", ":").split(":"):
-        seconds = seconds * 60 + float(part)
-    return seconds
 
 
 # ---------------------------------------------------------------- Asian LMS 2023 (results exports)
@@ -99,46 +91,14 @@ def alms_reference_laps(summary: pd.DataFrame, green_over_best: dict[str, float]
 
 
 # ---------------------------------------------------------------- IMSA 2023-24 (lap exports)
-def imsa_events(data: Path = DATA) -> list[tuple[str, str, Path, Path]]:
-    """(season, event folder, laps file, results file) for every event that has a lap file."""
-    events = []
-    for laps in sorted((data / "imsa").glob("*/*/*-race-laps.csv")):
-        results = next(laps.parent.glob("*-race-results.csv"))
-        events.append((laps.parts[-3], laps.parent.name, laps, results))
-    return events
-
-
-def read_timing_csv(path: Path) -> pd.DataFrame:
-    """Al Kamel/IMSA export: BOM, leading spaces in column names, trailing empty column, text car numbers."""
-    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    df.columns = [c.strip() for c in df.columns]
-    return df.loc[:, [c for c in df.columns if c and not c.startswith("Unnamed")]]
-
-
 def load_imsa_laps(data: Path = DATA) -> pd.DataFrame:
-    """Every lap of every IMSA race with a lap file, with seconds, flags, pit markers and driver ratings."""
-    frames = []
-    for season, event, laps_path, results_path in imsa_events(data):
-        laps = read_timing_csv(laps_path)
-        results = read_timing_csv(results_path)
-        ratings = {}
-        for _, row in results.iterrows():
-            for n in range(1, 7):
-                license_ = row.get(f"DRIVER{n}_LICENSE", "")
-                if license_:
-                    ratings[(row["NUMBER"], str(n))] = license_
-        frame = pd.DataFrame({
-            "season": season, "event": event, "car": laps["NUMBER"].str.strip(),
-            "car_class": laps["CLASS"].str.strip(), "driver_no": laps["DRIVER_NUMBER"].str.strip(),
-            "driver": laps["DRIVER_NAME"].str.strip(), "lap": laps["LAP_NUMBER"].astype(int),
-            "lap_s": laps["LAP_TIME"].map(parse_time), "elapsed_s": laps["ELAPSED"].map(parse_time),
-            "pit_s": laps["PIT_TIME"].map(parse_time),
-            "in_lap": laps["CROSSING_FINISH_LINE_IN_PIT"].str.strip().eq("B"),
-            "flag": laps["FLAG_AT_FL"].str.strip(),
-        })
-        frame["rating"] = [ratings.get(key, "") for key in zip(frame["car"], frame["driver_no"])]
-        frames.append(frame)
-    df = pd.concat(frames, ignore_index=True).sort_values(["season", "event", "car", "lap"], ignore_index=True)
+    """Every lap of every IMSA race with a lap export (the compact table `tools/vendor_real_data.py`
+    derives from them: seconds, flags, pit markers and driver ratings), with stints and race length."""
+    df = pd.read_parquet(data / "imsa" / "laps.parquet")
+    for name in df.columns:
+        if isinstance(df[name].dtype, pd.CategoricalDtype):
+            df[name] = df[name].astype(str)
+    df = df.sort_values(["season", "event", "car", "lap"], ignore_index=True)
     by_car = df.groupby(["season", "event", "car"], sort=False)
     df["out_lap"] = df["pit_s"].notna()
     df["prev_flag"] = by_car["flag"].shift(1).fillna("GF")

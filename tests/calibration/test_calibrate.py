@@ -13,13 +13,13 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_tex
 
 
 @pytest.fixture(scope="module")
-def alms(shared_data):
-    return calibrate.alms_race_summary(calibrate.load_alms_2023(shared_data))
+def alms(real_data):
+    return calibrate.alms_race_summary(calibrate.load_alms_2023(real_data))
 
 
 @pytest.fixture(scope="module")
-def imsa(shared_data):
-    return calibrate.load_imsa_laps(shared_data)
+def imsa(real_data):
+    return calibrate.load_imsa_laps(real_data)
 
 
 def row(summary, race, car_class):
@@ -42,11 +42,11 @@ def test_alms_2023_distances_match_the_published_results(alms):
     assert "| R1 | Dubai | LMP2 | 9 | 118 | 14588.373 |" in DOC
 
 
-def test_class_ratios_and_classified_share(alms, shared_data):
+def test_class_ratios_and_classified_share(alms, real_data):
     ratios = calibrate.alms_class_ratios(alms)
     assert round(ratios.loc["mean", "LMP3/LMP2"], 2) == 0.97 and round(ratios.loc["mean", "GT/LMP2"], 2) == 0.94
     assert f"**{ratios.loc['mean', 'LMP3/LMP2']:.4f}**" in DOC and f"**{ratios.loc['mean', 'GT/LMP2']:.4f}**" in DOC
-    share = calibrate.load_alms_2023(shared_data)["classified"].mean()
+    share = calibrate.load_alms_2023(real_data)["classified"].mean()
     assert f"**{share:.3f}**" in DOC
 
 

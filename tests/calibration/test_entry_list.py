@@ -14,8 +14,8 @@ def entries():
 
 
 @pytest.fixture(scope="module")
-def source(shared_data):
-    return pd.read_csv(shared_data / "asian_lms_2024_25_entries.csv", dtype=str)
+def source(real_data):
+    return pd.read_csv(real_data / "asian_lms_2024_25_entries.csv", dtype=str)
 
 
 def test_every_car_of_the_source_with_its_class_team_and_model(entries, source):

@@ -107,10 +107,10 @@ def test_distances_match_published_coordinates(venues, a, b):
     assert distance(venues, a, b) == pytest.approx(published, rel=0.01)
 
 
-def test_lap_lengths_match_the_alms_timing_exports(venues, shared_data):
+def test_lap_lengths_match_the_alms_timing_exports(venues, real_data):
     # FL_KPH x FL_TIME of the winner gives the lap length the timing system used.
     for race, key in [("r1_dubai_race1", "dubai"), ("r3_abudhabi_race1", "yas-marina")]:
-        row = pd.read_csv(shared_data / "asian_lms_2023" / "raw" / f"{race}_hour4_results.csv", dtype=str).iloc[0]
+        row = pd.read_csv(real_data / "asian_lms_2023" / "raw" / f"{race}_hour4_results.csv", dtype=str).iloc[0]
         minutes, seconds = row["FL_TIME"].split("'")
         lap_s = int(minutes) * 60 + float(seconds)
         assert float(row["FL_KPH"]) * lap_s / 3600 == pytest.approx(venues[key].lap_km, rel=0.003)

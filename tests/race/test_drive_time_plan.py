@@ -1,7 +1,7 @@
 """The stint plan meets the drive-time rules: on the default scenario (42 cars; GT Pro-Am crews of
 Bronze-Bronze-Platinum, each Bronze 70 min in 4 h under configs/sporting/asian-lms.yaml) breaches
 only follow lost time, and the share of classified cars is in the range of real Asian LMS races
-(ALMS 2023: 0.78-0.85, ../shared/data/asian_lms_2023)."""
+(ALMS 2023: 0.78-0.85, data/real/asian_lms_2023)."""
 
 from __future__ import annotations
 

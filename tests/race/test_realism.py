@@ -1,14 +1,14 @@
 """Simulated races against the real ones: the ALMS 2023 field on its 2023 calendar (Dubai and Yas
-Marina, 4 h) compared with the Al Kamel timing exports in ../shared/data/asian_lms_2023/raw, and
-neutralisations per 4 h compared with the IMSA 2023-24 lap files (FLAG_AT_FL)."""
+Marina, 4 h) compared with the Al Kamel timing exports in data/real/asian_lms_2023/raw, and
+neutralisations per 4 h compared with the IMSA 2023-24 lap exports (FLAG_AT_FL)."""
 
 from __future__ import annotations
 
 import csv
-import glob
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.race import run_race
@@ -45,32 +45,19 @@ def real_races(data: Path, venue: str) -> list[dict]:
     return races
 
 
-def _clock(text: str) -> float:
-    """IMSA `m:ss.sss` or `h:mm:ss.sss`."""
-    total = 0.0
-    for part in text.strip().split(":"):
-        total = total * 60 + float(part)
-    return total
-
-
 def imsa_neutralisations_per_4h(data: Path) -> float:
-    """Full-course-yellow periods per 4 h of racing in the IMSA lap files (GF -> FCY transitions of
-    FLAG_AT_FL over all laps in time order)."""
+    """Full-course-yellow periods per 4 h of racing in the IMSA lap exports (GF -> FCY transitions of
+    FLAG_AT_FL over all laps in time order; the compact lap table of tools/vendor_real_data.py)."""
+    laps = pd.read_parquet(data / "imsa" / "laps.parquet", columns=["season", "event", "elapsed_s", "flag"])
     periods, hours = 0, 0.0
-    for path in sorted(glob.glob(str(data / "imsa" / "*" / "*" / "*-race-laps.csv"))):
-        with open(path, encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader)]
-            elapsed, flag = header.index("ELAPSED"), header.index("FLAG_AT_FL")
-            laps = sorted((_clock(row[elapsed]), row[flag].strip()) for row in reader
-                          if len(row) > flag and row[elapsed].strip())
+    for _, race in laps.dropna(subset=["elapsed_s"]).groupby(["season", "event"], observed=True):
         state = "GF"
-        for _, value in laps:
+        for value in race.assign(flag=race["flag"].astype(str)).sort_values(["elapsed_s", "flag"])["flag"]:
             if value == "FCY" and state != "FCY":
                 periods += 1
             if value in ("GF", "FCY"):
                 state = value
-        hours += laps[-1][0] / 3600
+        hours += race["elapsed_s"].max() / 3600
     return periods / hours * 4
 
 
@@ -99,8 +86,8 @@ def simulated(alms_2023):
 
 
 @pytest.mark.parametrize("venue", ["dubai", "yas-marina"])
-def test_lmp2_winner_distance_in_the_real_range(shared_data, simulated, venue):
-    real = [r["classes"]["LMP2"]["winner_laps"] for r in real_races(shared_data, venue)]
+def test_lmp2_winner_distance_in_the_real_range(real_data, simulated, venue):
+    real = [r["classes"]["LMP2"]["winner_laps"] for r in real_races(real_data, venue)]
     sim = np.array(simulated[venue]["winner"]["LMP2"])
     # every real race is a possible outcome of the model (2023 R3 Yas Marina lost a quarter of its time
     # to neutralisations: 100 laps against 130 the next day) ...
@@ -109,8 +96,8 @@ def test_lmp2_winner_distance_in_the_real_range(shared_data, simulated, venue):
     assert 0.97 * min(real) <= np.median(sim) <= 1.03 * max(real)
 
 
-def test_class_winner_lap_ratios(shared_data, simulated):
-    real = real_races(shared_data, "dubai") + real_races(shared_data, "yas-marina")
+def test_class_winner_lap_ratios(real_data, simulated):
+    real = real_races(real_data, "dubai") + real_races(real_data, "yas-marina")
     for cls in ("LMP3", "GT"):
         real_ratio = np.mean([r["classes"][cls]["winner_laps"] / r["classes"]["LMP2"]["winner_laps"] for r in real])
         sim_ratio = np.mean([np.mean(np.array(s["winner"][cls]) / np.array(s["winner"]["LMP2"]))
@@ -122,8 +109,8 @@ def test_class_winner_lap_ratios(shared_data, simulated):
                            for r in real]) < 0.955    # ... and ~0.94
 
 
-def test_class_gaps_look_like_the_real_ones(shared_data, simulated):
-    real = real_races(shared_data, "dubai") + real_races(shared_data, "yas-marina")
+def test_class_gaps_look_like_the_real_ones(real_data, simulated):
+    real = real_races(real_data, "dubai") + real_races(real_data, "yas-marina")
     real_gaps = [r["classes"][cls]["gap_s"] for r in real for cls in ("LMP2", "LMP3", "GT")]
     real_gaps = [g for g in real_gaps if g is not None]
     sim_gaps = np.concatenate([s["gap_s"][cls] for s in simulated.values() for cls in ("LMP2", "LMP3", "GT")])
@@ -135,8 +122,8 @@ def test_class_gaps_look_like_the_real_ones(shared_data, simulated):
     assert abs(same_lap_sim - same_lap_real) < 0.25
 
 
-def test_share_of_classified_cars(shared_data, simulated):
-    real = [r["classified"] for venue in REAL_FILES for r in real_races(shared_data, venue)]
+def test_share_of_classified_cars(real_data, simulated):
+    real = [r["classified"] for venue in REAL_FILES for r in real_races(real_data, venue)]
     sim = np.concatenate([s["classified"] for s in simulated.values()])
     assert 0.77 <= min(real) and max(real) <= 0.86
     assert 0.83 <= sim.mean() <= 0.90
@@ -144,8 +131,8 @@ def test_share_of_classified_cars(shared_data, simulated):
     assert all(low <= share <= high for share in real)
 
 
-def test_neutralisations_per_4h_like_imsa(shared_data, simulated):
-    imsa = imsa_neutralisations_per_4h(shared_data)
+def test_neutralisations_per_4h_like_imsa(real_data, simulated):
+    imsa = imsa_neutralisations_per_4h(real_data)
     assert 2.5 < imsa < 5.5
     sim = np.mean(np.concatenate([s["neutralisations"] for s in simulated.values()]))
     assert abs(sim - imsa) < 1.0, (sim, imsa)

@@ -1,4 +1,4 @@
-"""Converters from the real data in ../shared/data to the results table (interfaces s.1).
+"""Converters from the real data in data/real (copied from ../shared/data) to the results table (interfaces s.1).
 
 `asian_lms_2023_results` builds data/asian-lms-2023-results.csv; `american_lms_2006_results`
 rebuilds class positions from the published per-round points (only class winners are published).

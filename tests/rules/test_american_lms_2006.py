@@ -51,8 +51,8 @@ PLACE_EXCEPTIONS = {
 
 
 @pytest.fixture(scope="module")
-def folder(shared_data) -> Path:
-    return shared_data / "american_lms_2006"
+def folder(real_data) -> Path:
+    return real_data / "american_lms_2006"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The real 2023 Asian Le Mans Series: every published standings number is recomputed from the results.
 
-Sources: ../shared/data/asian_lms_2023 (standings_teams.csv: race-report snapshots after R2, R3, R4).
+Sources: data/real/asian_lms_2023 (standings_teams.csv: race-report snapshots after R2, R3, R4).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from tests.rules.real_data import asian_lms_2023_results
 SHIPPED = PROJECT / "data" / "asian-lms-2023-results.csv"
 
 
-def published(shared_data: Path) -> pd.DataFrame:
-    table = pd.read_csv(shared_data / "asian_lms_2023" / "standings_teams.csv", dtype=str, keep_default_na=False)
+def published(real_data: Path) -> pd.DataFrame:
+    table = pd.read_csv(real_data / "asian_lms_2023" / "standings_teams.csv", dtype=str, keep_default_na=False)
     return table
 
 
-def test_shipped_results_table_is_the_converted_real_data(shared_data):
-    converted = validate_results(asian_lms_2023_results(shared_data / "asian_lms_2023"))
+def test_shipped_results_table_is_the_converted_real_data(real_data):
+    converted = validate_results(asian_lms_2023_results(real_data / "asian_lms_2023"))
     pd.testing.assert_frame_equal(read_results(SHIPPED), converted, check_dtype=False)
     assert len(converted) == 179 and set(converted["race"]) == {"R1", "R2", "R3", "R4"}
 
@@ -43,9 +43,9 @@ def standings_by_cli(after: str, tmp_path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("compute", [standings_by_api, standings_by_cli], ids=["api", "cli"])
-def test_every_published_standings_value_is_reproduced(shared_data, tmp_path, compute):
+def test_every_published_standings_value_is_reproduced(real_data, tmp_path, compute):
     checked = 0
-    for after, snapshot in published(shared_data).groupby("after_round"):
+    for after, snapshot in published(real_data).groupby("after_round"):
         standings = compute(after, tmp_path)
         for row in snapshot.to_dict("records"):
             table = standings[(standings["title"] == f"{row['class']} teams")].reset_index(drop=True)

@@ -425,8 +425,8 @@ def test_real_2023_season_under_the_2020_21_field_size_rule(asian_lms_2023):
     ]
 
 
-def test_american_lms_2006_petit_le_mans_winners_and_champions(shared_data):
-    folder = shared_data / "american_lms_2006"
+def test_american_lms_2006_petit_le_mans_winners_and_champions(real_data):
+    folder = real_data / "american_lms_2006"
     results = validate_results(american_lms_2006_results(folder))
     rulebook = load_series("american-lms")
     out = full_record(compute_standings(results, rulebook), results, rulebook)
