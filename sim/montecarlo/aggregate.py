@@ -31,6 +31,7 @@ class LayoutIndex:
     row_title: np.ndarray               # title index of every global row
     row_position_limit: np.ndarray      # positions beyond this are counted in the last column
     key_to_row: dict[str, int]
+    car_to_row: dict[str, int]          # teams rows by title + car alone (`_car_key`), where unambiguous
     title_to_index: dict[str, int]
     cum_max_scaled: np.ndarray          # (titles, races) most scaled points after race j
     final_round_max_scaled: np.ndarray  # (titles,) most scaled points in the final round
@@ -53,11 +54,15 @@ class LayoutIndex:
 def layout_index(layout: StudyLayout) -> LayoutIndex:
     offsets, other_rows, row_title, limits = [], [], [], []
     key_to_row: dict[str, int] = {}
+    car_to_row: dict[str, int | None] = {}
     row = 0
     for t, title in enumerate(layout.titles):
         offsets.append(row)
         for competitor in title.competitors:
             key_to_row[competitor.match_key(title.title)] = row
+            if competitor.kind == "teams":
+                key = _car_key(title.title, competitor.car)
+                car_to_row[key] = None if key in car_to_row else row   # a number twice: no fallback
             row_title.append(t)
             row += 1
         other_rows.append(row)
@@ -78,9 +83,17 @@ def layout_index(layout: StudyLayout) -> LayoutIndex:
     return LayoutIndex(
         layout=layout, offsets=tuple(offsets), other_rows=np.array(other_rows, dtype=np.int64),
         row_title=np.array(row_title, dtype=np.int64), row_position_limit=np.array(limits, dtype=np.int64),
-        key_to_row=key_to_row, title_to_index={t.title: i for i, t in enumerate(layout.titles)},
+        key_to_row=key_to_row, car_to_row={key: row for key, row in car_to_row.items() if row is not None},
+        title_to_index={t.title: i for i, t in enumerate(layout.titles)},
         cum_max_scaled=cum_max, final_round_max_scaled=final_max,
         rule_to_index={rule: k for k, rule in enumerate(layout.award_rules)})
+
+
+def _car_key(title: str, car: str) -> str:
+    """A teams row by its car alone: a competitor is its entry (car number in its class), so a car whose
+    team name in a season differs from the layout's (a sponsor rename, the season's latest name being an
+    older one when the car skipped the later rounds) is still its own row, not "other"."""
+    return f"{title}{_SEP}{car}"
 
 
 def _scale_value(value: float, scale: int, what: str) -> int:
@@ -206,7 +219,7 @@ def resolve_rows(tables: ChunkTables, layout: StudyLayout) -> RowFacts:
         raise ValueError(f"standings titles {unknown} are not in the study layout")
     key_columns = ("title", "kind", "car", "team", "drivers")
     combo, first = _combinations([codes[c] for c in key_columns])
-    row_of_combo = np.array([index.key_to_row.get(title_match_key(*(labels[c][codes[c][i]] for c in key_columns)), -1)
+    row_of_combo = np.array([_layout_row(index, *(labels[c][codes[c][i]] for c in key_columns))
                              for i in first.tolist()], dtype=np.int64)
     rows = row_of_combo[combo]
     unknown_rows = rows < 0
@@ -223,6 +236,14 @@ def resolve_rows(tables: ChunkTables, layout: StudyLayout) -> RowFacts:
     season = _number_column(standings, "season").astype(np.int64)
     invitations = _row_invitations(tables.awards, layout, season, codes, labels)
     return RowFacts(season, rows, title_idx, position, points, cumulative, invitations)
+
+
+def _layout_row(index: LayoutIndex, title: str, kind: str, car: str, team: str, drivers: str) -> int:
+    """The layout row of a standings row (-1: not in the layout)."""
+    row = index.key_to_row.get(title_match_key(title, kind, car, team, drivers))
+    if row is None and kind == "teams":
+        row = index.car_to_row.get(_car_key(title, car))
+    return -1 if row is None else row
 
 
 def _text_column(frame: pd.DataFrame, column: str) -> np.ndarray:

@@ -39,6 +39,13 @@ class Matching:
         index_a, index_b = layout_index(layout_a), layout_index(layout_b)
         keys = sorted(index_a.key_to_row.items(), key=lambda item: item[1])
         matched = [(row, index_b.key_to_row[key]) for key, row in keys if key in index_b.key_to_row]
+        # a car whose team name differs between the scenarios (a rename) is matched by title + car
+        paired_a, paired_b = {a for a, _ in matched}, {b for _, b in matched}
+        for key, row in sorted(index_a.car_to_row.items(), key=lambda item: item[1]):
+            other = index_b.car_to_row.get(key)
+            if row not in paired_a and other is not None and other not in paired_b:
+                matched.append((row, other))
+        matched.sort()
         rows_a = np.array([a for a, _ in matched], dtype=np.int64)
         rows_b = np.array([b for _, b in matched], dtype=np.int64)
         return cls(index_a.row_title[rows_a] if rows_a.size else rows_a, rows_a, rows_b)

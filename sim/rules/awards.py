@@ -2,8 +2,9 @@
 
 Pure function over pandas tables; many seasons at once when the tables carry a `season` column.
 Definitions (see docs/awards.md):
-- a competitor *contested* a round when it has a row (any status) in the results for that round;
-  it is a full-season competitor when it contested every round in which its class raced;
+- a competitor *contested* a round when one of its cars (number within the class: the entry, whatever
+  its team name that weekend) has a row (any status) in the results for that round; it is a full-season
+  competitor when it contested every round in which its class raced;
 - a *full-season car* (field-size count) is a car whose rows all say `entry == 'season'` and that
   has a row in every race of its class.
 """
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config.awards import AwardRule, AwardsConfig, AwardsPolicy, DeclinedInvitation, EfficiencyScoring
+from sim.rules.competitors import follow_entries
 
 AWARD_COLUMNS = (
     "recipient", "car", "class", "category", "title", "rule", "reason", "status", "position", "team", "slot",
@@ -63,6 +65,10 @@ def award_invitations(
     batch = "season" in standings.columns or "season" in results.columns
     standings = _with_season(standings, results, "standings")
     results = _with_season(_own_championship(results, rulebook_or_awards), standings, "results")
+    if any(rule.kind in ("race", "efficiency") for rule in config.rules):
+        # their candidates come from the results rows: a renamed car is one entrant under its latest
+        # name, as in the standings (sim.rules.competitors); the others read the standings
+        results = follow_entries(results)
     seasons = sorted(set(results["season"].unique()) | set(standings["season"].unique()))
 
     context = _SeasonFacts(results)
@@ -144,7 +150,7 @@ class _SeasonFacts:
 
     @cached_property
     def _columns(self) -> dict[str, Any]:
-        """Season, round, round bit (arrays), team, car and class (text columns) of every row."""
+        """Season, round, round bit (arrays), car and class (text columns) of every row."""
         results = self._results
         rounds = pd.Series(results["round"].to_numpy())
         codes, uniques = pd.factorize(rounds, sort=True)
@@ -155,7 +161,6 @@ class _SeasonFacts:
             "season": results["season"].to_numpy(),
             "round": rounds.to_numpy(),
             "bit": np.left_shift(np.int64(1), codes.astype(np.int64)),
-            "team": results["team"].fillna("").astype(str),
             "car": results["car"].astype(str),
             "class": results["class"].astype(str),
         }
@@ -175,7 +180,7 @@ class _SeasonFacts:
     def _codes(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(code of each row, distinct values as Python objects) of the columns the masks group by."""
         codes = {}
-        for name in ("season", "class", "team", "car"):
+        for name in ("season", "class", "car"):
             code, distinct = pd.factorize(self._columns[name], use_na_sentinel=False)
             codes[name] = code, np.asarray(distinct, dtype=object)
         return codes
@@ -187,8 +192,8 @@ class _SeasonFacts:
 
     @cached_property
     def entry_mask(self) -> dict[tuple, int]:
-        """(season, class, team, car) -> bit mask of the rounds that entry contested."""
-        return _bit_masks([self._codes[name] for name in ("season", "class", "team", "car")], self._columns["bit"])
+        """(season, class, car) -> bit mask of the rounds that entry contested (under any team name)."""
+        return _bit_masks([self._codes[name] for name in ("season", "class", "car")], self._columns["bit"])
 
     @cached_property
     def field_size(self) -> dict[tuple, int]:
@@ -208,15 +213,14 @@ class _SeasonFacts:
                 counts[key] = int(value)
         return counts
 
-    def missed_rounds(self, season: int, klass: str, teams: list[str], cars: list[str]) -> list:
-        """Rounds of the class that none of the competitor's (team, car) entries contested."""
+    def missed_rounds(self, season: int, klass: str, cars: list[str]) -> list:
+        """Rounds of the class that none of the competitor's cars contested."""
         needed = self.class_mask.get((season, klass), 0)
         if not needed:
             return []
         have = 0
-        for team in teams:
-            for car in cars:
-                have |= self.entry_mask.get((season, klass, team, car), 0)
+        for car in cars:
+            have |= self.entry_mask.get((season, klass, car), 0)
         missing = needed & ~have
         return [value for bit, value in enumerate(self.round_values) if missing >> bit & 1]
 
@@ -531,9 +535,7 @@ def _problem(
             return "declined"
     full_season_needed = policy.require_full_season if rule.require_full_season is None else rule.require_full_season
     if full_season_needed:
-        teams = candidate.team.split(";")
-        cars = candidate.car.split(";")
-        missed = facts.missed_rounds(season, candidate.klass, teams, cars)
+        missed = facts.missed_rounds(season, candidate.klass, candidate.car.split(";"))
         if missed:
             return f"did not contest every round (missed round {', '.join(str(r) for r in missed)})"
     if policy.max_per_competitor is not None and held.get(cap_key, 0) >= policy.max_per_competitor:

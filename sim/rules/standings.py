@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.config.series import SeriesRulebook
 from sim.errors import InputError
+from sim.rules.competitors import follow_entries
 from sim.rules.points import SEASON, ScoredRows, race_order, score_rows
 from sim.rules.tiebreak import order_competitors, position_counts
 
@@ -38,9 +39,10 @@ def compute_standings(results: pd.DataFrame, rulebook: SeriesRulebook, after: st
     `results` is a schema-valid results table (`sim.results.read_results` / `validate_results`, or
     the race model's output); an optional `season` column holds many seasons, scored separately.
     Columns: `[season], title, class, category, kind, position, position_text, car, team, drivers,
-    points, <race ids>, wins`; `position_text` shows shared places as `1=`.
+    points, <race ids>, wins`; `position_text` shows shared places as `1=`. A competitor is an entry
+    (`sim.rules.competitors`): a renamed car shows its latest team name and the union of its crews.
     """
-    results = races_up_to(results, after, source)
+    results = follow_entries(races_up_to(results, after, source))
     scored = score_rows(results, rulebook, source)
     if rulebook.scoring.additional_entries != "score":
         scored = scored.subset((scored.frame["entry"] != "additional").to_numpy()[scored.row])

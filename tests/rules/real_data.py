@@ -1,7 +1,9 @@
 """Converters from the real data in data/real (copied from ../shared/data) to the results table (interfaces s.1).
 
-`asian_lms_2023_results` builds data/asian-lms-2023-results.csv; `american_lms_2006_results`
-rebuilds class positions from the published per-round points (only class winners are published).
+`asian_lms_2023_results` converts the hand transcription of the 2023 Asian LMS exports (results.csv), an
+independent check of `sim ingest`, which writes data/asian-lms-2023-results.csv from the exports
+themselves; `american_lms_2006_results` rebuilds class positions from the published per-round points (only
+class winners are published).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def american_lms_2006_results(folder: Path) -> pd.DataFrame:
     share the team's car. A position held by drivers only is a team's second car (the teams' table
     shows only each team's best car): it goes to the team of the drivers' own team name, or to the
     team with a better car that day whose name shares the drivers' team name's first word.
-    Cells not on the scale (a source error) give no position.
+    Cells not on the scale (a source error) give no position. Car numbers are not published either.
     """
     races = pd.read_csv(folder / "races.csv", dtype=str, keep_default_na=False)
     hours = dict(zip(races["race"], races["duration_hours"].astype(float)))
@@ -106,10 +108,13 @@ def american_lms_2006_results(folder: Path) -> pd.DataFrame:
         if key not in cars:
             cars[key] = {"team": _team_of_second_car(row, teams, known_teams), "drivers": []}
         cars[key]["drivers"].append(row.name)
-    records = []
-    for (race, car_class, position), car in cars.items():
+    # Car numbers are not published: a car is its team's first or second car of the race (best placed
+    # first), so that one number never stands for two teams' cars (the rules engine follows the number).
+    records, slots = [], {}
+    for (race, car_class, position), car in sorted(cars.items()):
+        slot = slots[(race, car_class, car["team"])] = slots.get((race, car_class, car["team"]), 0) + 1
         records.append({
-            "race": race, "round": rounds[race], "car": f"{car_class}-{position}", "team": car["team"],
+            "race": race, "round": rounds[race], "car": f"{car['team']} car {slot}", "team": car["team"],
             "class": car_class, "drivers": ";".join(car["drivers"]), "class_position": position,
             "status": "classified", "laps": "", "time_s": "", "pole": 0, "hours": hours[race],
         })
