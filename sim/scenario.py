@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sim.config.entries import load_entries
 from sim.config.loader import CONFIGS, SCENARIOS, resolve_named
 from sim.config.race_model import CarModel, RaceModel, load_race_model
-from sim.config.scenario import Scenario, load_scenario
+from sim.config.scenario import ENTRIES_FROM_RESULTS, Scenario, load_scenario
 from sim.config.series import SeriesRulebook, load_series
 from sim.config.sporting import Sporting, load_sporting
 from sim.config.venues import Venue, VenueBook, load_venues
@@ -213,9 +213,12 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
         lists = [entries_name] + (list(scenario.merge.entries) if scenario.merge is not None and key == "" else [])
         cars: dict[str, tuple] = {}
         for position, list_name in enumerate(lists):
-            with _named_at(source, where if position == 0 else f"merge.entries[{position - 1}]"):
-                path = resolve_named(list_name, "entries", "entry list")
-            entry_list = load_entries(path)
+            if key == "" and position == 0 and list_name == ENTRIES_FROM_RESULTS:
+                entry_list, path = _entries_from_results(scenario, source, book, model)
+            else:
+                with _named_at(source, where if position == 0 else f"merge.entries[{position - 1}]"):
+                    path = resolve_named(list_name, "entries", "entry list")
+                entry_list = load_entries(path)
             class_map = None
             if scenario.merge is not None and key == "":
                 class_map = scenario.merge.class_map.get(list_name)
@@ -273,6 +276,25 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
 
     plan = build_plan(compiled, {book.name: book for book, _, _, _ in books.values()}, source)
     return dataclasses.replace(compiled, plan=plan)
+
+
+def _entries_from_results(scenario: Scenario, source, rulebook: SeriesRulebook, model: RaceModel):
+    """(entry list, where its problems are reported) of `entries: results_so_far`: every car of the results
+    so far, as `sim.ingest.entry_list` builds it (assumed ratings meet the rulebook's crew rules)."""
+    from sim.ingest.entry_list import entry_list_from_results
+    from sim.season_plan import read_results_so_far
+
+    path, table = read_results_so_far(scenario.results_so_far, source)
+    draft = entry_list_from_results(table, rulebook=rulebook, race_model=model,
+                                    car_models=scenario.results_so_far.car_models, name=path.stem,
+                                    source=str(path))
+    unknown = next((item.entry for item in draft.entries if item.unknown_model), None)
+    if unknown is not None:
+        raise InputError(path, f"car {unknown.car}", f"entries: {ENTRIES_FROM_RESULTS}: car model "
+                                                      f"'{unknown.car_model}' is not in the race model (give "
+                                                      f"results_so_far.car_models.{unknown.car_class} or a car_model "
+                                                      "column)")
+    return draft.entry_list, Path(f"{source} (entries: {ENTRIES_FROM_RESULTS})")
 
 
 def _with_joint_titles(rulebook: SeriesRulebook, scenario: Scenario, source) -> SeriesRulebook:

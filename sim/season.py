@@ -201,11 +201,13 @@ class ScenarioKernel:
 
     def config_files(self) -> list[Path]:
         from sim.config.loader import CONFIGS, resolve_named
+        from sim.config.scenario import ENTRIES_FROM_RESULTS
 
         scenario = self.compiled.scenario
         files = [self.scenario_path] if self.scenario_path else []
         files.append(resolve_named(scenario.series, "series", "series"))
-        files.append(resolve_named(scenario.entries, "entries", "entry list"))
+        if scenario.entries != ENTRIES_FROM_RESULTS:   # else the results so far, listed below
+            files.append(resolve_named(scenario.entries, "entries", "entry list"))
         for extra in scenario.championships:
             files.append(resolve_named(extra.series, "series", "series"))
             files.append(resolve_named(extra.entries, "entries", "entry list"))

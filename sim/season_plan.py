@@ -338,13 +338,11 @@ def _resolve_data_file(file: str, source):
     return ROOT / path
 
 
-def _results_so_far(scenario, compiled, race_championship, rulebooks, source) -> pd.DataFrame:
-    """The races already run: R1..Rk of the calendar, cars in the entry list unless `additional`."""
+def read_results_so_far(spec, source):
+    """(path, table) of a scenario's `results_so_far` block: the table's races R1..Rk, up to `through`."""
     from sim.errors import InputError
     from sim.results import read_results
-    from sim.rules.points import check_results
 
-    spec = scenario.results_so_far
     path = _resolve_data_file(spec.file, source)
     if not path.exists():
         raise InputError(source, "results_so_far.file", f"file not found: {spec.file}")
@@ -360,7 +358,16 @@ def _results_so_far(scenario, compiled, race_championship, rulebooks, source) ->
             raise InputError(source, "results_so_far.through", f"{spec.through} is not in {path.name} "
                                                                f"(it has races up to R{int(number.max())})")
         table = table[number <= limit].reset_index(drop=True)
-        number = number[number <= limit].reset_index(drop=True)
+    return path, table
+
+
+def _results_so_far(scenario, compiled, race_championship, rulebooks, source) -> pd.DataFrame:
+    """The races already run: R1..Rk of the calendar, cars in the entry list unless `additional`."""
+    from sim.errors import InputError
+    from sim.rules.points import check_results
+
+    path, table = read_results_so_far(scenario.results_so_far, source)
+    number = table["race"].str[1:].astype(int)
     present = sorted(set(number))
     if present != list(range(1, len(present) + 1)):
         raise InputError(path, "column race", f"the races already run must be R1..Rk of the calendar, found "
@@ -374,7 +381,7 @@ def _results_so_far(scenario, compiled, race_championship, rulebooks, source) ->
         if row.entry != "additional" and not any(e.car == row.car for e in race.entries):
             raise InputError(path, f"{line}, column car", f"car {row.car} is not in the entry list of "
                                                           f"{race.race_id} (mark it entry: additional)")
-    # Rounds follow the scenario's calendar (some series number every race as a round, e.g. ALMS 2023):
+    # Rounds follow the scenario's calendar (some published tables number every race as a round):
     # a weekend's races must then be one round in the table too, so the table's numbers are replaced.
     table["round"] = table["race"].map({race.race_id: race.round for race in compiled.races}).astype("int64")
     hours = {race.race_id: race.hours for race in compiled.races}

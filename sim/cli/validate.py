@@ -38,6 +38,7 @@ def validate_file(path: Path, kind_name: str | None = None) -> tuple[str | None,
 def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
     """Problems of the files a scenario names (series, entries, venues) and of their combination."""
     from sim.config.entries import load_entries
+    from sim.config.scenario import ENTRIES_FROM_RESULTS
     from sim.config.series import load_series
     from sim.config.venues import load_venues
     from sim.scenario import reference_error
@@ -52,7 +53,8 @@ def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
             return None
 
     rulebook = load(load_series, scenario.series, "series")
-    entries = load(load_entries, scenario.entries, "entries")
+    # `entries: results_so_far` is built from the results table when the scenario is compiled (below)
+    entries = load(load_entries, scenario.entries, "entries") if scenario.entries != ENTRIES_FROM_RESULTS else None
     venues = load(lambda _: load_venues(), "", "calendar")
     if venues is not None:
         for index, round_ in enumerate(scenario.calendar.rounds):

@@ -67,12 +67,19 @@ class Calendar(StrictModel):
         return [f"R{i}" for i in range(1, count + 1)]
 
 
+# `entries: results_so_far`: the entry list is every car of the results so far (sim.ingest.entry_list).
+ENTRIES_FROM_RESULTS = "results_so_far"
+
+
 class ResultsSoFar(StrictModel):
     """A results table (interfaces s.1, CSV or Parquet) of the races already run: R1..Rk, kept as they are."""
 
     file: str = Field(description="Path, relative to the scenario file's folder or to the project root.")
     through: str | None = Field(None, pattern=RACE_ID_PATTERN,
                                 description="Keep the table's races up to this one (e.g. R2); default: all.")
+    car_models: dict[str, str] = Field(
+        default_factory=dict, description="With `entries: results_so_far`: class -> car model for the cars "
+                                          "whose rows have no `car_model` (a hand-written table).")
 
 
 class ForcedOutcome(StrictModel):
@@ -202,7 +209,9 @@ class Scenario(StrictModel):
     name: str
     description: str = ""
     series: str = Field(description="Rulebook name under configs/series/ or a path to one.")
-    entries: str = Field(description="Entry list name under configs/entries/ or a path to one.")
+    entries: str = Field(description="Entry list name under configs/entries/ or a path to one; or "
+                                     f"`{ENTRIES_FROM_RESULTS}`: every car of the results so far, with its latest "
+                                     "team, crew and car model (ratings the table lacks are assumed).")
     calendar: Calendar
     results_so_far: ResultsSoFar | None = None
     forced_outcomes: list[ForcedOutcome] = Field(default_factory=list)
@@ -241,6 +250,17 @@ class Scenario(StrictModel):
             if int(forced.race[1:]) > races:
                 raise ValueError(f"forced_outcomes[{index}].race: unknown race '{forced.race}' "
                                  f"(this calendar has R1..R{races})")
+        if self.entries == ENTRIES_FROM_RESULTS and self.results_so_far is None:
+            raise ValueError(f"entries: '{ENTRIES_FROM_RESULTS}' takes the entry list from the results so far, but "
+                             "there is no results_so_far block")
+        if self.results_so_far and self.results_so_far.car_models and self.entries != ENTRIES_FROM_RESULTS:
+            raise ValueError(f"results_so_far.car_models is only for `entries: {ENTRIES_FROM_RESULTS}`")
+        if self.merge is not None and ENTRIES_FROM_RESULTS in self.merge.entries:
+            raise ValueError(f"merge.entries: '{ENTRIES_FROM_RESULTS}' is only for the scenario's own `entries`")
+        for index, extra in enumerate(self.championships):
+            if extra.entries == ENTRIES_FROM_RESULTS:
+                raise ValueError(f"championships[{index}].entries: '{ENTRIES_FROM_RESULTS}' is only for the "
+                                 "scenario's own `entries`")
         if self.results_so_far and self.results_so_far.through and int(self.results_so_far.through[1:]) > races:
             raise ValueError(f"results_so_far.through: unknown race '{self.results_so_far.through}' "
                              f"(this calendar has R1..R{races})")
