@@ -19,6 +19,7 @@ from sim.ingest.export_file import ExportTable, require_columns
 from sim.ingest.values import parse_count, parse_rating, parse_status, parse_time
 
 RACE_COLUMNS = ("POSITION", "NUMBER", "TEAM", "CLASS", "STATUS", "LAPS", "TOTAL_TIME")
+POSITION_COLUMNS = ("POSITION", "POS")   # race exports say POSITION, qualifying ones POS: either is read
 QUALIFYING_COLUMNS = ("NUMBER", "CLASS", "TIME")
 _ACO_DRIVER = re.compile(r"DRIVER_(\d+)")
 _NAMED_DRIVER = re.compile(r"DRIVER(\d+)_(FIRSTNAME|SECONDNAME|LICENSE)")
@@ -80,7 +81,7 @@ def is_qualifying(table: ExportTable) -> bool:
 
 def read_race(table: ExportTable) -> list[RaceCar]:
     """Every car of a race classification export, checked cell by cell."""
-    require_columns(table, RACE_COLUMNS, "race classification")
+    position_column = _position_column(table, RACE_COLUMNS, "race classification")
     slots = driver_slots(table)
     cars = []
     for index in range(len(table)):
@@ -89,11 +90,13 @@ def read_race(table: ExportTable) -> list[RaceCar]:
             raise table.error(index, "STATUS", f"unknown status '{table.cell(index, 'STATUS')}' (expected "
                                                "Classified, Not classified, Retired, Disqualified or Not started)")
         laps_text = table.cell(index, "LAPS")
-        laps = 0 if laps_text == "" and status == "dns" else parse_count(laps_text)
+        # no lap count and no time: a car that covered no lap (a non-starter, an early retirement)
+        no_lap = laps_text == "" and (status == "dns" or table.cell(index, "TOTAL_TIME") == "")
+        laps = 0 if no_lap else parse_count(laps_text)
         if laps is None:
             raise table.error(index, "LAPS", f"cannot read a lap count from '{laps_text}'")
         cars.append(RaceCar(
-            index=index, position=_position(table, index, "POSITION"), car=_car_number(table, index),
+            index=index, position=_position(table, index, position_column), car=_car_number(table, index),
             team=table.cell(index, "TEAM"), car_class=_car_class(table, index), status=status, laps=laps,
             time_s=_time(table, index, "TOTAL_TIME"),
             fastest_lap_s=_time(table, index, "FL_TIME") if table.has("FL_TIME") else math.nan,
@@ -104,11 +107,7 @@ def read_race(table: ExportTable) -> list[RaceCar]:
 
 def read_qualifying(table: ExportTable) -> QualifyingSession:
     """A qualifying classification in session order (POS; rows without a position keep file order)."""
-    require_columns(table, QUALIFYING_COLUMNS, "qualifying classification")
-    position_column = "POS" if table.has("POS") else "POSITION" if table.has("POSITION") else None
-    if position_column is None:
-        raise InputError(table.path, "column POS", "missing from the header (a qualifying classification needs "
-                                                   "POS, NUMBER, CLASS, TIME)")
+    position_column = _position_column(table, ("POS", *QUALIFYING_COLUMNS), "qualifying classification")
     slots = driver_slots(table)
     cars, positions = [], []
     for index in range(len(table)):
@@ -118,6 +117,13 @@ def read_qualifying(table: ExportTable) -> QualifyingSession:
     _check_unique_cars(table, cars)
     order = sorted(range(len(cars)), key=lambda i: (positions[i] is None, positions[i] or 0, i))
     return QualifyingSession(table.path, tuple(cars[i] for i in order))
+
+
+def _position_column(table: ExportTable, needed: tuple[str, ...], what: str) -> str:
+    """Check the needed columns (POSITION or POS for the position) and return the position column's name."""
+    found = next((name for name in POSITION_COLUMNS if table.has(name)), needed[0])
+    require_columns(table, tuple(found if name in POSITION_COLUMNS else name for name in needed), what)
+    return found
 
 
 def driver_slots(table: ExportTable) -> list[int]:
