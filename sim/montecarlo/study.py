@@ -94,15 +94,27 @@ def _remove_stale_outputs(out: Path, plots: bool, parquet: bool, report: bool = 
             seasons_dir.rmdir()   # only when nothing else is in it
 
 
+def shown_path(path: str | Path | None) -> str:
+    """A scenario file as a reader knows it: relative to the project (scenarios/default.yaml) when inside it."""
+    if not path:
+        return ""
+    from sim.config.loader import ROOT
+
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(ROOT.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def study_manifest(result: StudyResult, kernel: SeasonKernel, max_se: float, extra: dict[str, Any]) -> dict:
     """manifest.json: build_manifest plus the scenario, why the study stopped and its Monte Carlo error."""
     rule = result.stop_rule
     stop = {"reason": result.stop_reason}
     if rule is not None:
         stop.update(target_se=rule.target_se, max_runs=rule.max_runs, check_every=rule.every)
-    source = getattr(kernel, "scenario_path", None)
     return build_manifest(result, kernel, {"scenario": getattr(kernel, "name", type(kernel).__name__),
-                                           "scenario_file": str(source) if source else "",
+                                           "scenario_file": shown_path(getattr(kernel, "scenario_path", None)),
                                            "stop": stop, "max_se_p_title": round(max_se, 6), **extra})
 
 
@@ -184,10 +196,9 @@ def run_paired_command(kernel_a: SeasonKernel, kernel_b: SeasonKernel, runs: int
         write_csv_atomic(frame, out / f"{name}.csv")
     _remove_stale_outputs(out, plots=True, parquet=True, report=report)
     written = [f"{name}.csv" for name in frames] + ([REPORT_NAME] if report else []) + ["manifest.json"]
-    source_b = getattr(kernel_b, "scenario_path", None)
     manifest = study_manifest(result, kernel_a, paired_max_title_se(result.aggregate), {
         "paired": True, "kernel_b": kernel_b.identity(), "scenario_b": getattr(kernel_b, "name", ""),
-        "scenario_file_b": str(source_b) if source_b else "",
+        "scenario_file_b": shown_path(getattr(kernel_b, "scenario_path", None)),
         "config_files_b": [str(p) for p in kernel_b.config_files()], "outputs": written})
     if report:
         from sim.report.html import write_report

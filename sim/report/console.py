@@ -197,15 +197,16 @@ def print_paired_changes(console: Console, cars: pd.DataFrame, runs: int, top: i
 
     moving = int(significant(cars).sum())
     console.print(f"B vs A on the same {runs:,} seasons: {moving} of {len(cars)} cars change beyond 2 paired SE "
-                  f"(changes B - A in points ± SE; own title: the car's cup, or its class)")
-    columns = [Column("car", True), Column("team", optional=3), Column("category", optional=2),
-               Column("own title A", True, optional=5), Column("B", True, optional=4), Column("change", True),
-               Column("Le Mans A", True, optional=6), Column("B", True), Column("change", True),
-               Column("|z|", True, optional=1)]
+                  "(changes B-A in percentage points ± SE; own title: the car's cup, or its class)")
+    # narrow terminals drop |z| first, then the own title's A and B (its change stays), then the names
+    columns = [Column("car", True), Column("team", optional=2), Column("category", optional=3),
+               Column("own title A", True, optional=5), Column("own title B", True, optional=4),
+               Column("own title B-A", True), Column("Le Mans A", True), Column("Le Mans B", True),
+               Column("Le Mans B-A", True), Column("|z|", True, optional=6)]
     rows = [[f"#{r['car']}", r["team_b"], categories(r), pct(r["a_p_own_title"]), pct(r["b_p_own_title"]),
              change_text(r["delta_p_own_title"], r["se_delta_p_own_title"]), pct(r["a_p_invitation"]),
              pct(r["b_p_invitation"]), change_text(r["delta_p_invitation"], r["se_delta_p_invitation"]),
-             r["max_abs_z"][:5]] for _, r in cars.head(top).iterrows()]
+             f"{float(r['max_abs_z']):.1f}"] for _, r in cars.head(top).iterrows()]
     console.print(fitted_table(console, f"Changes that matter (top {len(rows)} of {len(cars)})", columns, rows))
 
 
@@ -225,7 +226,7 @@ def print_paired_focus(console: Console, car: str, frames: dict[str, pd.DataFram
     rows.append(["Le Mans invitation (any title)", pct(row["a_p_invitation"]), pct(row["b_p_invitation"]),
                  change_text(row["delta_p_invitation"], row["se_delta_p_invitation"])])
     console.print(fitted_table(console, f"Car #{car}: A vs B", [Column("odds of"), Column("A", True),
-                                                               Column("B", True), Column("change", True)], rows))
+                                                               Column("B", True), Column("B-A", True)], rows))
 
 
 def print_study_focus(console: Console, car: str, summary: pd.DataFrame, invitations: pd.DataFrame) -> None:

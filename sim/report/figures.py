@@ -161,8 +161,9 @@ def draw_invitation_odds(ax, cars: pd.DataFrame, top: int = 15) -> None:
     ax.invert_yaxis()
     limit = _odds_limit(p + 2 * se)
     ax.set_xlim(0, limit)
-    for yi, pi in enumerate(p):
-        ax.text(pi + limit * 0.01, yi + 0.3, f"{pi:.1%}", fontsize=7, va="bottom")
+    for yi, (pi, si) in enumerate(zip(p, se)):
+        ax.text(min(pi + 2 * si + limit * 0.01, limit * 0.99), yi, f"{pi:.1%}", va="center", fontsize=7,
+                ha="left" if pi + 2 * si < limit * 0.9 else "right")
     ax.xaxis.set_major_formatter(PERCENT)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("P(Le Mans invitation), any title, whiskers ±2 SE", fontsize=10)
@@ -184,7 +185,6 @@ def draw_paired_change(ax, cars: pd.DataFrame, metric: str, what: str) -> None:
     ax.scatter(change, y, color=colours, zorder=3, s=18)
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_yticks(y, [f"#{r['car']} {r['team_b']}" for _, r in cars.iterrows()], fontsize=8)
-    ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(f"{what}: B - A, ±2 paired SE", fontsize=9)
@@ -195,6 +195,7 @@ def paired_figure(cars: pd.DataFrame):
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(cars) + 1.0), sharey=True)
     draw_paired_change(axes[0], cars, "p_own_title", "P(own title)")
     draw_paired_change(axes[1], cars, "p_invitation", "P(Le Mans invitation)")
+    axes[0].invert_yaxis()   # once: the axes share y, the most significant car on top
     return fig
 
 

@@ -110,7 +110,9 @@ def change_text(delta_a_minus_b, error) -> str:
     delta, se = pd.to_numeric(delta_a_minus_b, errors="coerce"), pd.to_numeric(error, errors="coerce")
     if pd.isna(delta):
         return ""
-    return f"{-100 * delta:+.1f}" + ("" if pd.isna(se) else f" ± {100 * se:.1f}")
+    change = -100 * delta
+    change = 0.0 if abs(change) < 0.05 else change   # no "-0.0"
+    return f"{change:+.1f}" + ("" if pd.isna(se) else f" ± {100 * se:.1f}")
 
 
 def car_titles(paired: pd.DataFrame, summary_a: pd.DataFrame, summary_b: pd.DataFrame, car: str) -> pd.DataFrame:

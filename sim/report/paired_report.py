@@ -30,8 +30,8 @@ def changes_table(cars: pd.DataFrame, caption_text: str = "") -> Table:
                      pct(r["a_p_invitation"]), pct(r["b_p_invitation"]),
                      change_text(r["delta_p_invitation"], r["se_delta_p_invitation"]), _z(r["max_abs_z"])])
     emphasis = frozenset(i for i, flag in enumerate(significant(cars)) if flag)
-    return Table(["car", "team", "class", "category", "own title A", "own title B", "change (pts)",
-                  "class title change", "Le Mans A", "Le Mans B", "change (pts)", "|z|"], rows, caption_text,
+    return Table(["car", "team", "class", "category", "own title A", "own title B", "own title B-A (pts)",
+                  "class title B-A", "Le Mans A", "Le Mans B", "Le Mans B-A (pts)", "|z|"], rows, caption_text,
                  numeric=frozenset(range(4, 12)), emphasis=emphasis)
 
 
@@ -70,7 +70,7 @@ def focus_section(frames: dict[str, pd.DataFrame], manifest: dict, car: str) -> 
     section.blocks.append(changes_table(mine))
     titles = car_titles(frames["paired"], frames["summary_a"], frames["summary_b"], car)
     section.blocks.append(Heading("Every title the car is in"))
-    section.blocks.append(Table(["title", "A", "B", "change (pts)"],
+    section.blocks.append(Table(["title", "A", "B", "B-A (pts)"],
                                 [[t["title"], pct(t["a_p_title"]), pct(t["b_p_title"]),
                                   change_text(t["delta_p_title"], t["se_delta_p_title"])]
                                  for _, t in titles.iterrows()], numeric=frozenset({1, 2, 3})))
@@ -86,7 +86,7 @@ def titles_section(frames: dict[str, pd.DataFrame], manifest: dict) -> Section:
         rows = rows.assign(top=numeric(rows)[["a_p_title", "b_p_title"]].max(axis=1)).sort_values(
             "top", ascending=False, kind="stable").head(8)
         section.blocks.append(Heading(title))
-        section.blocks.append(Table(["car", "team", "A", "B", "change (pts)"],
+        section.blocks.append(Table(["car", "team", "A", "B", "B-A (pts)"],
                                     [[f"#{r['car']}", r["team"], pct(r["a_p_title"]), pct(r["b_p_title"]),
                                       change_text(r["delta_p_title"], r["se_delta_p_title"])]
                                      for _, r in rows.iterrows()], numeric=frozenset({2, 3, 4})))

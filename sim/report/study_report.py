@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.montecarlo.study import shown_path
 from sim.report.figures import heat_colours, invitation_figure, points_figure, position_matrix, title_odds_figure
 from sim.report.frames import OTHER, car_invitations, crews, number, numeric, pct, pct_se, titles_of
 from sim.report.html import Columns, Heading, Report, Section, Table, Text, figure_block
@@ -144,7 +145,7 @@ def invitations_section(frames: dict[str, pd.DataFrame], manifest: dict) -> Sect
     section.blocks.append(Table.from_frame(
         frame, {"car": "car", "team": "team", "class": "class", "category": "category", "any": "any title",
                 **{rule: rule for rule in rules}},
-        formats={rule: pct for rule in rules}, numeric=["any", *rules],
+        formats={rule: lambda p: pct(p) if p > 0 else "" for rule in rules}, numeric=["any", *rules],
         caption="P(invitation) per car: from any title, and per rule (a car may get two in one season)"))
     return section
 
@@ -158,7 +159,7 @@ def about_section(manifest: dict) -> Section:
             ("wall time", f"{manifest.get('wall_time_s', 0):,.1f} s ({manifest.get('seasons_per_s', 0):,.1f} "
                           "seasons/s)"),
             ("config hash", str(manifest.get("config_hash", ""))),
-            ("config files", ", ".join(str(f) for f in manifest.get("config_files", []))),
+            ("config files", ", ".join(shown_path(f) for f in manifest.get("config_files", []))),
             ("files", ", ".join(manifest.get("outputs", [])))]
     if stop.get("target_se") is not None:
         rows.insert(1, ("stop rule", f"target SE {stop['target_se']:g}, checked every {stop['check_every']} "
@@ -166,7 +167,7 @@ def about_section(manifest: dict) -> Section:
     versions = manifest.get("versions", {})
     rows.append(("versions", ", ".join(f"{name} {version}" for name, version in versions.items())))
     return Section("about", "About this study", [
-        Table(["", ""], rows),
+        Table([], rows),
         Text("The same scenario and seed give the same summary.csv, whatever the executor, the number of "
              "workers or the chunk size; `sim season SCENARIO --seed S --index I` replays season I alone.",
              tone="note")])
