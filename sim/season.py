@@ -186,6 +186,11 @@ class ScenarioKernel:
         self.scenario_path = Path(scenario_path) if scenario_path else None
         self._layout = None
 
+    @property
+    def name(self) -> str:
+        """The scenario's name (reports and manifests show it)."""
+        return self.compiled.name
+
     def layout(self):
         if self._layout is None:
             self._layout = study_layout(self.compiled)

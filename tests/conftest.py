@@ -30,3 +30,30 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+class CommandRun:
+    """A `sim` command run in-process: its output folder, stdout and stderr."""
+
+    def __init__(self, folder: Path, code: int, out: str, err: str) -> None:
+        self.folder, self.code, self.out, self.err = folder, code, out, err
+
+
+@pytest.fixture(scope="session")
+def study_run(tmp_path_factory) -> CommandRun:
+    """`sim montecarlo default` (8 seasons, serial): a study folder with its report.html."""
+    folder = tmp_path_factory.mktemp("study")
+    code, out, err = run_cli("montecarlo", "default", "--runs", "8", "--seed", "4", "--workers", "1", "--out",
+                             str(folder), "--no-plots", "--no-progress")
+    assert code == 0, err
+    return CommandRun(folder, code, out, err)
+
+
+@pytest.fixture(scope="session")
+def paired_run(tmp_path_factory) -> CommandRun:
+    """The team's question in one command: car 10 from Pro-Am to Gold Cup, paired, with --focus 10."""
+    folder = tmp_path_factory.mktemp("paired")
+    code, out, err = run_cli("montecarlo", "default", "default-car10-gold-cup", "--paired", "--focus", "10",
+                             "--runs", "4", "--seed", "3", "--workers", "1", "--out", str(folder), "--no-progress")
+    assert code == 0, err
+    return CommandRun(folder, code, out, err)

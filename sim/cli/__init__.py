@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 # Command modules, each with `register(app)`. Listed here so the order in --help is stable.

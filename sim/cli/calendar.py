@@ -7,10 +7,19 @@ from pathlib import Path
 
 import typer
 
+from sim.cli import output
 from sim.errors import InputError
 
 calendar_app = typer.Typer(help="Calendar planning: compare calendars, search for the best one.",
                            no_args_is_help=True)
+
+
+# the inputs both commands read (one definition, so their --help says the same)
+VENUES_FILE = typer.Option(None, "--venues-file", metavar="FILE", help="Venue book (default configs/venues.yaml).")
+LOGISTICS_FILE = typer.Option(None, "--logistics", metavar="FILE",
+                              help="Logistics file (default configs/logistics.yaml).")
+CALENDARS_DIR = typer.Option(None, "--calendars", metavar="DIR",
+                             help="Other championships' calendars (default configs/calendars/).")
 
 
 def _inputs(venues_file: Path | None, logistics_file: Path | None, calendars_dir: Path | None) -> dict:
@@ -26,19 +35,25 @@ def _inputs(venues_file: Path | None, logistics_file: Path | None, calendars_dir
     }
 
 
-@calendar_app.command("compare")
+@calendar_app.command("compare", short_help="Calendars side by side: freight, clashes, climate, sport.")
 def compare(
-    scenarios: list[str] = typer.Argument(..., help="Scenarios to compare side by side (paths or names under scenarios/)."),
-    runs: int = typer.Option(200, "--runs", min=0, help="Seasons per scenario for the sporting metrics (0 skips them)."),
-    seed: int = typer.Option(1, "--seed", min=0, help="Root seed of the sporting Monte Carlo (common random numbers)."),
-    workers: int | None = typer.Option(None, "--workers", min=1, help="Local processes for the sporting Monte Carlo "
-                                                                      "(default: all cores; 1 runs serially)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT)."),
-    out: Path = typer.Option(Path("out/calendar-compare"), "--out",
+    scenarios: list[str] = typer.Argument(..., metavar="SCENARIO...",
+                                          help="Scenarios to compare side by side (paths or names under scenarios/)."),
+    runs: int = typer.Option(200, "--runs", min=0, metavar="N",
+                             help="Seasons per scenario for the sporting metrics (0 skips them)."),
+    seed: int = typer.Option(1, "--seed", min=0, metavar="S",
+                             help="Root seed of the sporting Monte Carlo (common random numbers)."),
+    workers: int | None = typer.Option(None, "--workers", min=1, metavar="K",
+                                       help="Local processes for the sporting Monte Carlo (default: all cores; "
+                                            "1 runs serially)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help="Dask: tcp://HOST:PORT of a running scheduler, or local:N for a "
+                                              "local cluster of N workers."),
+    out: Path = typer.Option(Path("out/calendar-compare"), "--out", metavar="DIR",
                              help="Folder for comparison.csv, sporting_by_class.csv and comparison.png."),
-    venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
-    logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
-    calendars_dir: Path | None = typer.Option(None, "--calendars", help="Other championships' calendars (default configs/calendars/)."),
+    venues_file: Path | None = VENUES_FILE,
+    logistics_file: Path | None = LOGISTICS_FILE,
+    calendars_dir: Path | None = CALENDARS_DIR,
 ) -> None:
     """Logistics, clash, climate and (Monte Carlo, common random numbers) sporting metrics side by side."""
     from sim.calendar.metrics import assess_scenario, compare_calendars
@@ -72,9 +87,9 @@ def compare(
                      extra_metrics=chart_metrics(study, table) if study is not None else ())
     written.append(out / "comparison.png")
     if study is not None:
-        typer.echo(f"sporting metrics: {study.runs} seasons x {len(paths)} calendars in {study.wall_time_s:.1f} s "
-                   f"({study.executor}, {study.workers} worker(s), chunks of {study.chunk_size})", err=True)
-    typer.echo("wrote " + ", ".join(str(path) for path in written), err=True)
+        output.note(f"sporting metrics: {study.runs} seasons x {len(paths)} calendars in {study.wall_time_s:.1f} s "
+                    f"({study.executor}, {study.workers} worker(s), chunks of {study.chunk_size})")
+    output.wrote(out, files=[path.name for path in written])
 
 
 def _parse_date(text: str, field: str) -> dt.date:
@@ -103,21 +118,24 @@ def _objective(text: str | None, base):
     return parse_model(ObjectiveWeights, weights, "--objective")
 
 
-@calendar_app.command("search")
+@calendar_app.command("search", short_help="Search venue orders and dates; rank the best.")
 def search(
-    venues: str = typer.Option(..., "--venues", help="Comma-separated venue keys (configs/venues.yaml)."),
-    rounds: int = typer.Option(..., "--rounds", help="Number of rounds."),
-    window: tuple[str, str] = typer.Option(..., "--window", help="START END dates (YYYY-MM-DD)."),
-    constraints_file: Path | None = typer.Option(None, "--constraints", help="Hard constraints and objective (YAML)."),
-    objective: str | None = typer.Option(None, "--objective", help="Weights, e.g. freight_km=1,clashes=10,rain=5."),
-    top: int = typer.Option(5, "--top", min=1, help="How many calendars to rank."),
+    venues: str = typer.Option(..., "--venues", metavar="KEYS",
+                               help="Comma-separated venue keys (configs/venues.yaml)."),
+    rounds: int = typer.Option(..., "--rounds", metavar="N", help="Number of rounds."),
+    window: tuple[str, str] = typer.Option(..., "--window", metavar="START END", help="Dates (YYYY-MM-DD)."),
+    constraints_file: Path | None = typer.Option(None, "--constraints", metavar="FILE",
+                                                 help="Hard constraints and objective (YAML)."),
+    objective: str | None = typer.Option(None, "--objective", metavar="WEIGHTS",
+                                         help="Weights, e.g. freight_km=1,clashes=10,rain=5."),
+    top: int = typer.Option(5, "--top", min=1, metavar="N", help="How many calendars to rank."),
     distinct: bool = typer.Option(True, "--distinct/--any-dates",
                                   help="Rank distinct venue orders, each with its best dates (default); "
                                        "--any-dates also lists the same order on other dates."),
-    out: Path | None = typer.Option(None, "--out", help="Write the ranked candidates as CSV."),
-    venues_file: Path | None = typer.Option(None, "--venues-file", help="Venue book (default configs/venues.yaml)."),
-    logistics_file: Path | None = typer.Option(None, "--logistics", help="Logistics file (default configs/logistics.yaml)."),
-    calendars_dir: Path | None = typer.Option(None, "--calendars", help="Other championships' calendars (default configs/calendars/)."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE", help="Write the ranked candidates as CSV."),
+    venues_file: Path | None = VENUES_FILE,
+    logistics_file: Path | None = LOGISTICS_FILE,
+    calendars_dir: Path | None = CALENDARS_DIR,
 ) -> None:
     """Search venue/date assignments under hard constraints and rank them by a weighted objective."""
     from sim.calendar.report import print_search, search_frame
@@ -151,8 +169,8 @@ def search(
         from sim.io import write_csv_atomic
 
         write_csv_atomic(search_frame(result), out)
-        typer.echo(f"wrote {out}", err=True)
+        output.wrote(out, f"{len(result.candidates)} calendars")
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(calendar_app, name="calendar")
+    app.add_typer(calendar_app, name="calendar", short_help="Compare calendars; search for the best one.")

@@ -31,10 +31,14 @@ def race_command(scenario: str, race: str, seed: int, out: Optional[Path], log: 
         raise InputError(None, "--index", f"must be a whole number >= 0, got {index}")
     results, events = simulate_race(scenario, race, seed=seed, season=index, log=log is not None)
     validate_results(results, f"simulated {race}")
+    from sim.cli import output
+
     if log is not None:
         write_table_atomic(events, log)
+        output.wrote(log, f"event log, {len(events)} events")
     if out is not None:
         write_results(results, out)
+        output.wrote(out, f"{race} of season {index}, seed {seed}: {len(results)} cars")
     else:
         ordered = list(REQUIRED_COLUMNS) + [c for c in results.columns if c not in REQUIRED_COLUMNS]
         results[ordered].to_csv(sys.stdout, index=False)
@@ -72,25 +76,29 @@ def bench_command(scenario: str, races: int, seed: int, repeat: int) -> dict:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("race")
+    @app.command("race", short_help="One simulated race: results table and event log.")
     def race(
-        scenario: str = typer.Argument(..., help="Scenario file, or its name under scenarios/."),
-        race_id: str = typer.Option(..., "--race", help="Race id, e.g. R3 (the third race of the season)."),
-        seed: int = typer.Option(..., "--seed", help="Root seed of the study."),
-        index: int = typer.Option(0, "--index", help="Season index: the race as season I of the seed runs it."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Results CSV/Parquet; stdout when absent."),
-        log: Optional[Path] = typer.Option(None, "--log", help="Write the event log (CSV/Parquet) here."),
+        scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file, or its name under scenarios/."),
+        race_id: str = typer.Option(..., "--race", metavar="RACE",
+                                    help="Race id, e.g. R3 (the third race of the season)."),
+        seed: int = typer.Option(..., "--seed", metavar="N", help="Root seed of the study."),
+        index: int = typer.Option(0, "--index", metavar="I",
+                                  help="Season index: the race as season I of the seed runs it."),
+        out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                           help="Results CSV/Parquet; stdout when absent."),
+        log: Optional[Path] = typer.Option(None, "--log", metavar="FILE",
+                                           help="Write the event log (CSV/Parquet) here."),
     ) -> None:
         """Simulate one race of a scenario and write its results table: the race exactly as
         `sim season SCENARIO --seed N --index I` runs it (participation, forced outcomes included)."""
         race_command(scenario, race_id, seed, out, log, index)
 
-    @app.command("bench")
+    @app.command("bench", short_help="Race-model speed: one JSON line.")
     def bench(
-        scenario: str = typer.Argument(..., help="Scenario file, or its name under scenarios/."),
-        races: int = typer.Option(200, "--races", help="Races to simulate per timing run."),
-        seed: int = typer.Option(0, "--seed"),
-        repeat: int = typer.Option(3, "--repeat", min=1, help="Timing runs; the median is reported."),
+        scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario file, or its name under scenarios/."),
+        races: int = typer.Option(200, "--races", metavar="N", help="Races to simulate per timing run."),
+        seed: int = typer.Option(0, "--seed", metavar="N", help="Root seed of the races (season i, race j)."),
+        repeat: int = typer.Option(3, "--repeat", min=1, metavar="N", help="Timing runs; the median is reported."),
     ) -> None:
         """Measure the race model: prints one JSON line {"ms_per_race", "car_laps_per_s", "races", ...} on
         stdout (a human summary on stderr)."""

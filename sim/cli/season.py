@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from sim.cli import output
 from sim.errors import InputError
 from sim.io import POINTS_FORMAT, make_output_folder, write_csv_atomic
 
@@ -29,12 +30,15 @@ def write_season(outcome, out_dir: Path) -> list[Path]:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("season")
+    @app.command("season", short_help="One simulated season: results, standings, awards.")
     def season(
-        scenario: str = typer.Argument(..., help="Scenario file, or a name under scenarios/ (e.g. default)."),
-        seed: int = typer.Option(..., "--seed", help="Root seed of the study."),
-        index: int = typer.Option(0, "--index", min=0, help="Season index: replays season I of a Monte Carlo run."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Folder for results/standings/awards/events CSVs."),
+        scenario: str = typer.Argument(..., metavar="SCENARIO",
+                                       help="Scenario file, or a name under scenarios/ (e.g. default)."),
+        seed: int = typer.Option(..., "--seed", metavar="N", help="Root seed of the study."),
+        index: int = typer.Option(0, "--index", min=0, metavar="I",
+                                  help="Season index: replays season I of a Monte Carlo run."),
+        out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+                                           help="Folder for results/standings/awards/events CSVs."),
         quiet: bool = typer.Option(False, "--quiet", help="Do not print the season summary."),
     ) -> None:
         """Simulate one season: every race, standings after each race, champions, Le Mans invitations."""
@@ -43,16 +47,12 @@ def register(app: typer.Typer) -> None:
         if seed < 0:
             raise InputError(None, "--seed", f"must be a whole number >= 0, got {seed}")
         outcome = simulate_season(scenario, seed, index)
-        if out is not None:
-            write_season(outcome, out)
+        written = write_season(outcome, out) if out is not None else []
         if not quiet:
-            from sim.report.console import make_console
-
-            console = make_console()
-            header = (f"[bold]{outcome.scenario}[/bold]: season {index} of seed {seed}, "
-                      f"{outcome.results['race'].nunique()} races, {outcome.results['car'].nunique()} cars")
             from sim.report.console import print_season
 
-            print_season(console, outcome, header)
-            if out is not None:
-                console.print(f"wrote results.csv, standings.csv, standings_by_race.csv, awards.csv, events.csv to {out}")
+            header = (f"[bold]{outcome.scenario}[/bold]: season {index} of seed {seed}, "
+                      f"{outcome.results['race'].nunique()} races, {outcome.results['car'].nunique()} cars")
+            print_season(output.console(), outcome, header)
+        if out is not None:
+            output.wrote(out, files=[path.name for path in written])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from sim.cli import output
 from sim.config.series import load_series
 from sim.io import POINTS_FORMAT, atomic_path, write_table_atomic
 from sim.results import read_results, unused_columns
@@ -14,10 +15,14 @@ from sim.rules import compute_standings
 
 
 def standings(
-    results: Path = typer.Argument(..., help="Results table (CSV or Parquet), one row per car per race."),
-    series: str = typer.Option(..., "--series", help="Rulebook name under configs/series/ or a path to one."),
-    after: str | None = typer.Option(None, "--after", help="Standings after this race id (default: the last)."),
-    out: Path | None = typer.Option(None, "--out", help="Write the standings here (CSV or Parquet) instead of stdout."),
+    results: Path = typer.Argument(..., metavar="RESULTS",
+                                   help="Results table (CSV or Parquet), one row per car per race."),
+    series: str = typer.Option(..., "--series", metavar="SERIES",
+                               help="Rulebook name under configs/series/ or a path to one."),
+    after: str | None = typer.Option(None, "--after", metavar="RACE",
+                                     help="Standings after this race id (default: the last)."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE",
+                                    help="Write the standings here (CSV or Parquet) instead of stdout."),
 ) -> None:
     """Championship standings of every title of SERIES from a results table."""
     rulebook = load_series(series)
@@ -34,8 +39,8 @@ def standings(
         with atomic_path(out) as tmp:
             frame.to_csv(tmp, index=False, float_format=POINTS_FORMAT)
     if out is not None:
-        typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+        output.wrote(out, f"{len(frame)} rows")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("standings")(standings)
+    app.command("standings", short_help="Standings of a series from a results table.")(standings)

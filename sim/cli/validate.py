@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from sim.cli import output
 from sim.config.kinds import KINDS, detect_kind, get_kind
 from sim.config.loader import CONFIGS, parse_model, read_yaml
 from sim.errors import InputError, InputErrors
@@ -84,8 +85,9 @@ def _entries_path(reference: str) -> Path:
 
 
 def validate(
-    files: list[Path] = typer.Argument(..., help="Config or scenario YAML files."),
-    kind: str | None = typer.Option(None, "--kind", help=f"Treat every file as this kind ({', '.join(KINDS)})."),
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Config or scenario YAML files."),
+    kind: str | None = typer.Option(None, "--kind", metavar="KIND",
+                                    help=f"Treat every file as this kind ({', '.join(KINDS)})."),
 ) -> None:
     """Check config files and scenarios; report every problem (file: field: reason), exit 2 if any."""
     problems: list[InputError] = []
@@ -102,8 +104,8 @@ def validate(
 
 
 def schema(
-    kind: str = typer.Argument(..., help=f"Config kind: {', '.join(KINDS)}."),
-    out: Path | None = typer.Option(None, "--out", help="Write the JSON Schema here instead of stdout."),
+    kind: str = typer.Argument(..., metavar="KIND", help=f"Config kind: {', '.join(KINDS)}."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE", help="Write the JSON Schema here instead of stdout."),
 ) -> None:
     """Print (or write) the JSON Schema of a config kind, for editors and external checks."""
     model = get_kind(kind).model()
@@ -112,9 +114,9 @@ def schema(
         typer.echo(text, nl=False)
     else:
         write_text_atomic(out, text)
-        typer.echo(f"wrote {out}", err=True)
+        output.wrote(out, f"JSON Schema of {kind}")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
-    app.command("schema")(schema)
+    app.command("validate", short_help="Check config files and scenarios.")(validate)
+    app.command("schema", short_help="JSON Schema of a config kind.")(schema)

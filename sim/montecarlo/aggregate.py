@@ -437,6 +437,15 @@ def _binomial_se(count: int, n: int) -> float:
     return math.sqrt(max(p * (1 - p), 0.0) / n)
 
 
+def paired_se(total: np.ndarray, total_sq: np.ndarray, n: int) -> np.ndarray:
+    """Standard error of the mean per-season difference of a paired metric, from its sums (0/1/-1 values:
+    the float numerator is exact far beyond any study's size)."""
+    total, total_sq = np.asarray(total, dtype=float), np.asarray(total_sq, dtype=float)
+    if n < 2:
+        return np.full(total.shape, np.nan)
+    return np.sqrt(np.maximum((n * total_sq - total * total) / (n * (n - 1)), 0.0) / n)
+
+
 def _mean_sd_se(total: int, total_sq: int, n: int, scale: int) -> tuple[float, float, float]:
     """Mean, sample sd and standard error of the mean from integer sums of scaled values."""
     if n <= 0:

@@ -204,6 +204,47 @@ class DaskBackend(Backend):
             self._client = None
 
 
+class LocalDaskBackend(DaskBackend):
+    """`--scheduler local:N`: a dask.distributed LocalCluster of N worker processes (one thread each) started
+    for the study and closed with it, so Dask runs without setting up a scheduler and workers by hand."""
+
+    name = "dask-local"
+
+    def __init__(self, n_workers: int, connect_timeout: float = 5.0) -> None:
+        super().__init__("local", connect_timeout)
+        self.n_workers = n_workers
+        self._cluster = None
+
+    def connect(self) -> None:
+        if self._client is not None:
+            return
+        from distributed import LocalCluster
+
+        if self._cluster is None:
+            self._cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None)
+            self.address = self._cluster.scheduler_address
+        super().connect()
+
+    def close(self) -> None:
+        super().close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def local_cluster_size(scheduler: str | None) -> int | None:
+    """N of `local:N` (`local` alone: one worker per core); None for the address of a running scheduler."""
+    if scheduler == "local":
+        return os.cpu_count() or 1
+    if not scheduler or not scheduler.startswith("local:"):
+        return None   # tcp://HOST:PORT (or HOST:PORT, localhost:8786 too)
+    count = scheduler[len("local:"):]
+    if not count.isdigit() or int(count) < 1:
+        raise InputError(None, "scheduler", f"{scheduler!r}: expected local:N with N >= 1 workers, or tcp://HOST:PORT")
+    return int(count)
+
+
 def _probe_tcp(address: str, timeout: float) -> None:
     """A plain TCP connect first: a refused or unroutable scheduler fails in at most `timeout` s."""
     scheme, _, rest = address.rpartition("://")
@@ -222,7 +263,8 @@ def _probe_tcp(address: str, timeout: float) -> None:
 
 def make_backend(executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
                  connect_timeout: float = 5.0) -> Backend:
-    """The backend for the CLI options: `--scheduler` means Dask, `--workers 1` serial, else processes."""
+    """The backend for the CLI options: `--scheduler` means Dask (`local:N`: a cluster started here),
+    `--workers 1` serial, else processes."""
     if executor not in EXECUTORS:
         raise InputError(None, "executor", f"unknown executor {executor!r} (choose from {', '.join(EXECUTORS)})")
     if workers is not None and workers < 1:
@@ -230,8 +272,13 @@ def make_backend(executor: str = "processes", workers: int | None = None, schedu
     if executor == "dask":
         if not scheduler:
             raise InputError(None, "scheduler", "the dask executor needs a scheduler address (tcp://HOST:PORT)")
-        backend = DaskBackend(scheduler, connect_timeout)
-        backend.connect()
+        local = local_cluster_size(scheduler)
+        backend = LocalDaskBackend(local, connect_timeout) if local else DaskBackend(scheduler, connect_timeout)
+        try:
+            backend.connect()
+        except BaseException:
+            backend.close()   # a local cluster half started
+            raise
         return backend
     if executor == "serial":
         return SerialBackend()

@@ -3,6 +3,11 @@
 Per chunk, both kernels run the same seasons; per competitor matched by title + key, the
 per-season differences (title, top 3, points, invitation) are summed with their squares, so
 the standard errors are those of paired differences, and memory stays flat like a single study.
+
+Per car (class + car number, in both scenarios), the same is done for what a team asks about
+whatever title the car is in (`sim.montecarlo.cars`): its class title, its own title (its
+sub-category's, so a car moved from Pro-Am to Gold Cup is paired across the two cups, or the class
+title without one) and a Le Mans invitation from any rule.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.montecarlo.aggregate import Aggregate, _fmt, aggregate_chunk, layout_index, resolve_rows
+from sim.montecarlo.aggregate import (Aggregate, _fmt, aggregate_chunk, layout_index, paired_se,
+                                      resolve_rows)
+from sim.montecarlo.cars import CAR_METRICS, CarMatching, car_season_values
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.kernel import ChunkTables, SeasonKernel, StudyLayout
-from sim.montecarlo.runner import Chunk, ChunkOutcome, StudyResult, execute_job, fingerprint_of, plan_chunks
 from sim.montecarlo.manifest import config_hash
+from sim.montecarlo.runner import Chunk, ChunkOutcome, StudyResult, execute_job, stop_rule_for, study_result
+from sim.montecarlo.stopping import max_title_se
 
 METRICS = ("title", "top3", "points", "invitation")
 
@@ -78,32 +86,41 @@ class PairedAggregate:
 
     a: Aggregate
     b: Aggregate
-    diff_sum: np.ndarray     # (M, metrics)
-    diff_sumsq: np.ndarray   # (M, metrics)
+    diff_sum: np.ndarray       # (M, metrics)
+    diff_sumsq: np.ndarray     # (M, metrics)
+    car_sum_a: np.ndarray      # (C, car metrics) seasons with the event in A
+    car_sum_b: np.ndarray      # (C, car metrics)
+    car_diff_sum: np.ndarray   # (C, car metrics) sums of A - B
+    car_diff_sumsq: np.ndarray
+
+    PAIRED_ARRAYS = ("diff_sum", "diff_sumsq", "car_sum_a", "car_sum_b", "car_diff_sum", "car_diff_sumsq")
 
     @classmethod
     def empty(cls, layout_a: StudyLayout, layout_b: StudyLayout) -> PairedAggregate:
         size = Matching.of(layout_a, layout_b).size
-        return cls(Aggregate.empty(layout_a), Aggregate.empty(layout_b),
-                   np.zeros((size, len(METRICS)), dtype=np.int64), np.zeros((size, len(METRICS)), dtype=np.int64))
+        cars = CarMatching.of(layout_a, layout_b).size
+        rows = (np.zeros((size, len(METRICS)), dtype=np.int64),) * 2
+        car_rows = (np.zeros((cars, len(CAR_METRICS)), dtype=np.int64),) * 4
+        return cls(Aggregate.empty(layout_a), Aggregate.empty(layout_b), *(a.copy() for a in rows + car_rows))
 
     def merge(self, other: PairedAggregate) -> PairedAggregate:
         self.a.merge(other.a)
         self.b.merge(other.b)
-        if self.diff_sum.shape != other.diff_sum.shape:
-            raise ValueError("cannot merge paired aggregates of different matchings")
-        self.diff_sum += other.diff_sum
-        self.diff_sumsq += other.diff_sumsq
+        for name in self.PAIRED_ARRAYS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine.shape != theirs.shape:
+                raise ValueError("cannot merge paired aggregates of different matchings")
+            mine += theirs
         return self
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {**self.a.to_arrays("a__"), **self.b.to_arrays("b__"), "diff_sum": self.diff_sum,
-                "diff_sumsq": self.diff_sumsq}
+        return {**self.a.to_arrays("a__"), **self.b.to_arrays("b__"),
+                **{name: getattr(self, name) for name in self.PAIRED_ARRAYS}}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> PairedAggregate:
         return cls(Aggregate.from_arrays(arrays, "a__"), Aggregate.from_arrays(arrays, "b__"),
-                   np.array(arrays["diff_sum"], dtype=np.int64), np.array(arrays["diff_sumsq"], dtype=np.int64))
+                   *(np.array(arrays[name], dtype=np.int64) for name in cls.PAIRED_ARRAYS))
 
     @property
     def runs(self) -> int:
@@ -111,7 +128,7 @@ class PairedAggregate:
 
     @property
     def nbytes(self) -> int:
-        return self.a.nbytes + self.b.nbytes + self.diff_sum.nbytes + self.diff_sumsq.nbytes
+        return self.a.nbytes + self.b.nbytes + sum(getattr(self, name).nbytes for name in self.PAIRED_ARRAYS)
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,7 @@ class PairedJob:
     layout_b: StudyLayout
     seed: int
     kind: str = "paired"
+    variance_bound = 1.0   # of a paired difference of two indicators: the worst case of --target-se
 
     def empty(self) -> PairedAggregate:
         return PairedAggregate.empty(self.layout_a, self.layout_b)
@@ -134,17 +152,27 @@ class PairedJob:
     def run(self, chunk: Chunk) -> ChunkOutcome:
         seasons = chunk.seasons
         matching = Matching.of(self.layout_a, self.layout_b)
+        cars = CarMatching.of(self.layout_a, self.layout_b)
         tables_a = self.kernel_a.run_chunk(self.seed, seasons)
         tables_b = self.kernel_b.run_chunk(self.seed, seasons)
-        state = PairedAggregate(aggregate_chunk(tables_a, self.layout_a, seasons),
-                                aggregate_chunk(tables_b, self.layout_b, seasons),
-                                np.zeros((matching.size, len(METRICS)), dtype=np.int64),
-                                np.zeros((matching.size, len(METRICS)), dtype=np.int64))
+        state = PairedAggregate.empty(self.layout_a, self.layout_b)
+        state.a.merge(aggregate_chunk(tables_a, self.layout_a, seasons))
+        state.b.merge(aggregate_chunk(tables_b, self.layout_b, seasons))
         diff = (_season_values(tables_a, self.layout_a, matching.rows_a, seasons)
                 - _season_values(tables_b, self.layout_b, matching.rows_b, seasons))
         state.diff_sum += diff.sum(axis=0)
         state.diff_sumsq += (diff * diff).sum(axis=0)
+        car_a = car_season_values(tables_a, cars.index, seasons)
+        car_b = car_season_values(tables_b, cars.index, seasons)
+        car_diff = car_a - car_b
+        state.car_sum_a += car_a.sum(axis=0)
+        state.car_sum_b += car_b.sum(axis=0)
+        state.car_diff_sum += car_diff.sum(axis=0)
+        state.car_diff_sumsq += (car_diff * car_diff).sum(axis=0)
         return ChunkOutcome(chunk, state, None)
+
+    def max_title_se(self, state: PairedAggregate) -> float:
+        return paired_max_title_se(state)
 
     def layout_digest(self) -> str:
         return hashlib.sha256((self.layout_a.digest() + self.layout_b.digest()).encode()).hexdigest()
@@ -155,30 +183,41 @@ class PairedJob:
                               ).hexdigest()
 
 
-def run_paired_study(kernel_a: SeasonKernel, kernel_b: SeasonKernel, runs: int, seed: int,
+def paired_max_title_se(state: PairedAggregate) -> float:
+    """--target-se of a paired study: title probabilities of A and B, and the paired differences of title
+    odds (matched competitors, and each car's class and own title)."""
+    title_columns = [CAR_METRICS.index("class_title"), CAR_METRICS.index("own_title")]
+    deltas = np.concatenate([paired_se(state.diff_sum[:, 0], state.diff_sumsq[:, 0], state.runs),
+                             paired_se(state.car_diff_sum[:, title_columns],
+                                       state.car_diff_sumsq[:, title_columns], state.runs).ravel()])
+    return max(max_title_se(state.a), max_title_se(state.b), float(np.nan_to_num(deltas, nan=np.inf).max()) if deltas.size else 0.0)
+
+
+def run_paired_study(kernel_a: SeasonKernel, kernel_b: SeasonKernel, runs: int | None, seed: int,
                      executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
                      chunk_size: int | None = None, checkpoint: str | Path | None = None, resume: bool = False,
                      progress: bool = True, checkpoint_interval: float = 5.0,
-                     backend: Backend | None = None) -> StudyResult:
-    """Run A and B on the same seeds and season indices; `aggregate` is a PairedAggregate."""
+                     backend: Backend | None = None, target_se: float | None = None,
+                     max_runs: int | None = None, max_chunks: int | None = None) -> StudyResult:
+    """Run A and B on the same seeds and season indices; `aggregate` is a PairedAggregate.
+
+    With `target_se` (and runs=None): until the title odds of A and B and their paired differences all
+    have a standard error of at most target_se (at most `max_runs` seasons)."""
     layout_a, layout_b = kernel_a.layout(), kernel_b.layout()
     job = PairedJob(kernel_a, kernel_b, layout_a, layout_b, int(seed))
     if Matching.of(layout_a, layout_b).size == 0:
         raise InputError(None, "paired", "the two scenarios share no competitor (title + car + team)")
+    runs, rule = stop_rule_for(job, runs, target_se, max_runs)
     started = time.perf_counter()
     own_backend = backend is None
     backend = backend or make_backend(executor, workers, scheduler)
     try:
         execution, size, identity = execute_job(job, runs, seed, backend, chunk_size, checkpoint, resume, progress,
-                                                None, checkpoint_interval)
+                                                None, checkpoint_interval, max_chunks, rule)
     finally:
         if own_backend:
             backend.close()
-    return StudyResult(
-        aggregate=execution.state, layout=(layout_a, layout_b), seed=int(seed), runs=int(runs), chunk_size=size,
-        chunks=len(plan_chunks(runs, size)), chunks_resumed=execution.resumed, executor=backend.name,
-        workers=backend.workers, wall_time_s=time.perf_counter() - started, config_hash=identity["config_hash"],
-        fingerprint=fingerprint_of(identity), checkpoint=str(checkpoint) if checkpoint is not None else None)
+    return study_result(execution, (layout_a, layout_b), seed, size, identity, backend, started, checkpoint, rule)
 
 
 PAIRED_COLUMNS = ["title", "class", "category", "kind", "car", "team", "drivers", "runs"] + [
@@ -209,7 +248,7 @@ def paired_frame(paired: PairedAggregate, layout_a: StudyLayout, layout_b: Study
             total, total_sq = int(paired.diff_sum[m, v]), int(paired.diff_sumsq[m, v])
             delta = total / n / unit
             se = (math.sqrt(max((n * total_sq - total * total) / (n * (n - 1)), 0.0) / n) / unit
-                  if n > 1 else float("nan"))
+                  if n > 1 else float("nan"))   # in exact integers first: the CSV must not move by a bit
             row[f"a_{metric}"], row[f"b_{metric}"] = _fmt(a_values[v]), _fmt(b_values[v])
             row[f"delta_{metric}"], row[f"se_delta_{metric}"] = _fmt(delta), _fmt(se)
         rows.append(row)

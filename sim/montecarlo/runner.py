@@ -11,12 +11,9 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import contextlib
-import hashlib
-import json
 import math
-import os
 import signal
-import sys
+import sys  # noqa: F401  (tests patch runner.sys.stderr)
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,13 +24,16 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.io import atomic_path, write_table_atomic
+from sim.io import write_table_atomic
 from sim.montecarlo.aggregate import Aggregate, aggregate_chunk
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.kernel import SeasonKernel, StudyLayout
+from sim.montecarlo.checkpoint import (  # noqa: F401  (load_checkpoint, save_checkpoint: API)
+    check_same_study, fingerprint_of, load_checkpoint, save_checkpoint, study_identity)
 from sim.montecarlo.manifest import config_hash
+from sim.montecarlo.progress import make_progress, progress_enabled  # noqa: F401  (progress_enabled: API)
+from sim.montecarlo.stopping import FIXED, InOrder, MergeAll, StopRule, max_title_se
 
-CHECKPOINT_FORMAT = 1
 MAX_POOL_RESTARTS = 3
 
 
@@ -84,6 +84,12 @@ class StudyJob:
     def config_hash(self) -> str:
         return config_hash(self.kernel.config_files(), self.kernel.identity())
 
+    def max_title_se(self, state: Aggregate) -> float:
+        """The stopping criterion of --target-se: the largest standard error of a title probability."""
+        return max_title_se(state)
+
+    variance_bound = 0.25   # of a probability: the worst case of --target-se
+
 
 @dataclass
 class StudyResult:
@@ -102,11 +108,15 @@ class StudyResult:
     config_hash: str
     fingerprint: str
     checkpoint: str | None = None
+    seasons_resumed: int = 0
+    stop_reason: str = FIXED                 # "runs", or for --target-se "target reached" / "max runs"
+    stop_rule: StopRule | None = None
+    seasons: pd.DataFrame | None = None      # per-season standings, when asked (keep_seasons)
 
     @property
     def seasons_run_here(self) -> int:
         """Seasons simulated by this run (not taken from a resumed checkpoint)."""
-        return self.runs - min(self.runs, self.chunks_resumed * self.chunk_size)
+        return self.runs - min(self.runs, self.seasons_resumed)
 
     @property
     def seasons_per_s(self) -> float:
@@ -122,13 +132,24 @@ class StudyInterrupted(KeyboardInterrupt):
         super().__init__(f"study interrupted after {seasons_done}/{runs} seasons ({where})")
 
 
-def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
-    return [Chunk(i, start, min(start + chunk_size, runs)) for i, start in enumerate(range(0, runs, chunk_size))]
+def plan_chunks(runs: int, chunk_size: int, block: int | None = None) -> list[Chunk]:
+    """Seasons 0..runs-1 in chunks of `chunk_size`; with `block`, no chunk straddles a multiple of it."""
+    block = block or runs
+    chunks: list[Chunk] = []
+    for block_start in range(0, runs, block):
+        block_stop = min(block_start + block, runs)
+        for start in range(block_start, block_stop, chunk_size):
+            chunks.append(Chunk(len(chunks), start, min(start + chunk_size, block_stop)))
+    return chunks
 
 
-def default_chunk_size(runs: int, workers: int) -> int:
-    """About 16 chunks per worker (load balance, progress, cheap checkpoints), 1..100 seasons each."""
-    return max(1, min(100, math.ceil(runs / (16 * max(1, workers)))))
+def default_chunk_size(runs: int, workers: int, block: int | None = None) -> int:
+    """About 16 chunks per worker (load balance, progress, cheap checkpoints), 1..100 seasons each; with
+    `block`, the largest divisor of it not above that (chunks fill the blocks exactly)."""
+    size = max(1, min(100, math.ceil(runs / (16 * max(1, workers)))))
+    if block:
+        size = max(d for d in range(1, min(size, block) + 1) if block % d == 0)
+    return size
 
 
 def _validate(runs: Any, seed: Any, chunk_size: Any) -> None:
@@ -141,47 +162,7 @@ def _validate(runs: Any, seed: Any, chunk_size: Any) -> None:
         raise InputError(None, "chunk_size", f"must be a whole number > 0, got {chunk_size!r}")
 
 
-def study_identity(job: Any, seed: int, runs: int, chunk_size: int) -> dict[str, Any]:
-    return {"kind": job.kind, "seed": int(seed), "runs": int(runs), "chunk_size": int(chunk_size),
-            "config_hash": job.config_hash(), "layout": job.layout_digest(), "format": CHECKPOINT_FORMAT}
-
-
-def fingerprint_of(identity: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-# ---- checkpoints -----------------------------------------------------------------------------
-
-def save_checkpoint(path: str | Path, identity: dict[str, Any], finished: set[int], state: Any) -> None:
-    """State arrays + metadata in one .npz (no pickle), replaced atomically."""
-    meta = {"identity": identity, "fingerprint": fingerprint_of(identity), "finished": sorted(finished)}
-    arrays = {f"state__{name}": value for name, value in state.to_arrays().items()}
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, meta=np.array(json.dumps(meta)), **arrays)
-
-
-def load_checkpoint(path: str | Path) -> tuple[dict[str, Any], set[int], dict[str, np.ndarray]]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "no checkpoint to resume from (run without resume first)")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            arrays = {name[len("state__"):]: data[name] for name in data.files if name.startswith("state__")}
-    except (OSError, ValueError, KeyError) as error:
-        raise InputError(path, None, f"not a readable study checkpoint ({error})") from None
-    return meta["identity"], set(int(i) for i in meta["finished"]), arrays
-
-
-def _check_same_study(path: str | Path, saved: dict[str, Any], current: dict[str, Any]) -> None:
-    for name in ("format", "kind", "seed", "runs", "chunk_size", "config_hash", "layout"):
-        if saved.get(name) != current.get(name):
-            raise InputError(path, name, f"the checkpoint belongs to a different study ({name} "
-                             f"{saved.get(name)!r} in the checkpoint, {current.get(name)!r} now)")
-
-
-# ---- interruption and progress ---------------------------------------------------------------
+# ---- interruption ------------------------------------------------------------------------------
 
 class _StopRequest:
     """First Ctrl-C / SIGTERM asks for a clean stop (checkpoint); a second one interrupts at once."""
@@ -209,92 +190,72 @@ class _StopRequest:
                 signal.signal(sig, handler)
 
 
-def progress_enabled(progress: bool) -> bool:
-    """On only when asked, stderr is a terminal and not under CI."""
-    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-    return bool(progress) and sys.stderr.isatty() and not ci
-
-
-class _Progress:
-    """A rich progress bar with seasons/s and ETA, or nothing."""
-
-    def __init__(self, enabled: bool, total: int, done: int) -> None:
-        self._bar = None
-        self._started = time.perf_counter()
-        self._done_at_start = done
-        if not enabled:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self._bar = Progress(TextColumn("seasons"), BarColumn(), MofNCompleteColumn(),
-                             TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
-                             console=Console(stderr=True), transient=False)
-        self._task = self._bar.add_task("seasons", total=total, completed=done, rate="")
-        self._bar.start()
-
-    def update(self, done: int) -> None:
-        if self._bar is None:
-            return
-        elapsed = max(time.perf_counter() - self._started, 1e-9)
-        rate = (done - self._done_at_start) / elapsed
-        self._bar.update(self._task, completed=done, rate=f"{rate:,.1f} seasons/s")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
 # ---- the driver ------------------------------------------------------------------------------
 
 @dataclass
 class _Execution:
     state: Any
     finished: set[int] = field(default_factory=set)
-    resumed: int = 0
+    resumed: int = 0              # chunks taken from the checkpoint
+    seasons_resumed: int = 0
+    seasons: int = 0              # seasons in `state`
+    stop_reason: str = FIXED
+
+
+def _resumed_execution(job: Any, checkpoint: str | Path | None, seed: int, runs: int, chunk_size: int | None,
+                       rule: StopRule | None) -> tuple[_Execution, int | None]:
+    """The checkpoint's state and finished chunks, after checking it belongs to this very study."""
+    if checkpoint is None:
+        raise InputError(None, "resume", "resume needs a checkpoint path")
+    saved, finished, arrays = load_checkpoint(checkpoint)
+    if chunk_size is None:
+        chunk_size = int(saved.get("chunk_size", 0)) or None
+    check_same_study(checkpoint, saved, study_identity(job, seed, runs, chunk_size or 0, rule))
+    try:
+        state = job.load(arrays)
+        state.merge(job.empty())  # shape check against the current layout
+    except (KeyError, ValueError) as error:
+        raise InputError(checkpoint, None, f"checkpoint arrays do not fit this study ({error})") from None
+    return _Execution(state, finished, len(finished)), chunk_size
 
 
 def execute_job(job: Any, runs: int, seed: int, backend: Backend, chunk_size: int | None,
                 checkpoint: str | Path | None, resume: bool, progress: bool,
                 on_outcome: Callable[[ChunkOutcome], None] | None = None,
-                checkpoint_interval: float = 5.0, max_chunks: int | None = None) -> tuple[_Execution, int, dict]:
-    """Run every unfinished chunk of `job`; returns the merged state, the chunk size and the identity.
+                checkpoint_interval: float = 5.0, max_chunks: int | None = None,
+                stop_rule: StopRule | None = None) -> tuple[_Execution, int, dict]:
+    """Run the chunks of `job` until done; returns the merged state, the chunk size and the identity.
 
+    Without `stop_rule` every chunk of `runs` seasons runs; with it, `runs` is the rule's maximum and the
+    study stops at the first decision point that meets the target (see sim.montecarlo.stopping).
     `max_chunks` stops (with a checkpoint, raising StudyInterrupted) after that many new chunks.
     """
     _validate(runs, seed, chunk_size)
+    block = stop_rule.every if stop_rule is not None else None
     execution = None
     if resume:
-        if checkpoint is None:
-            raise InputError(None, "resume", "resume needs a checkpoint path")
-        saved, finished, arrays = load_checkpoint(checkpoint)
-        if chunk_size is None:
-            chunk_size = int(saved.get("chunk_size", 0)) or None
-        identity = study_identity(job, seed, runs, chunk_size or 0)
-        _check_same_study(checkpoint, saved, identity)
-        try:
-            state = job.load(arrays)
-            state.merge(job.empty())  # shape check against the current layout
-        except (KeyError, ValueError) as error:
-            raise InputError(checkpoint, None, f"checkpoint arrays do not fit this study ({error})") from None
-        execution = _Execution(state, finished, len(finished))
+        execution, chunk_size = _resumed_execution(job, checkpoint, seed, runs, chunk_size, stop_rule)
     if chunk_size is None:
-        chunk_size = default_chunk_size(runs, backend.workers)
-    identity = study_identity(job, seed, runs, chunk_size)
-    if execution is None:
-        execution = _Execution(job.empty())
-    chunks = plan_chunks(runs, chunk_size)
+        chunk_size = default_chunk_size(runs, backend.workers, block)
+    identity = study_identity(job, seed, runs, chunk_size, stop_rule)
+    execution = execution or _Execution(job.empty())
+    chunks = plan_chunks(runs, chunk_size, block)
     unknown = execution.finished - {c.index for c in chunks}
     if unknown:
         raise InputError(checkpoint, "finished", f"checkpoint lists chunks {sorted(unknown)[:5]} not in this study")
-    pending = collections.deque(c for c in chunks if c.index not in execution.finished)
-    seasons_done = sum(len(c.seasons) for c in chunks if c.index in execution.finished)
+    execution.seasons_resumed = sum(len(c.seasons) for c in chunks if c.index in execution.finished)
+    if stop_rule is None:
+        collector = MergeAll(execution, chunks, on_outcome)
+    else:
+        collector = InOrder(execution, chunks, on_outcome, stop_rule, job.max_title_se,
+                            window=2 * backend.max_in_flight)
+    pending = collections.deque(c for c in chunks if c.index not in execution.finished and not collector.done)
 
     def save() -> None:
         if checkpoint is not None:
             save_checkpoint(checkpoint, identity, execution.finished, execution.state)
 
-    bar = _Progress(progress_enabled(progress), runs, seasons_done)
+    bar = make_progress(progress, collector.total, collector.seasons)
     stop = _StopRequest()
     new_chunks = restarts = 0
     last_save = time.monotonic()
@@ -303,8 +264,9 @@ def execute_job(job: Any, runs: int, seed: int, backend: Backend, chunk_size: in
         with stop.installed():
             if pending:
                 backend.open(job)
-            while (pending or in_flight) and not stop.requested:
-                while pending and len(in_flight) < backend.max_in_flight and not stop.requested:
+            while (pending or in_flight) and not stop.requested and not collector.done:
+                while (pending and len(in_flight) < backend.max_in_flight and not stop.requested
+                       and collector.may_submit(pending[0])):
                     if max_chunks is not None and new_chunks + len(in_flight) >= max_chunks:
                         break
                     chunk = pending.popleft()
@@ -326,16 +288,9 @@ def execute_job(job: Any, runs: int, seed: int, backend: Backend, chunk_size: in
                         continue
                     if error is not None:
                         raise error
-                    outcome = future.result()
-                    if chunk.index in execution.finished:
-                        continue
-                    if on_outcome is not None:
-                        on_outcome(outcome)
-                    execution.state.merge(outcome.state)
-                    execution.finished.add(chunk.index)
+                    collector.accept(future.result())
                     new_chunks += 1
-                    seasons_done += len(chunk.seasons)
-                    bar.update(seasons_done)
+                    bar.update(collector.seasons, collector.total, collector.note())
                 if lost:
                     restarts += 1
                     if restarts > MAX_POOL_RESTARTS:
@@ -347,48 +302,86 @@ def execute_job(job: Any, runs: int, seed: int, backend: Backend, chunk_size: in
                 if checkpoint is not None and time.monotonic() - last_save >= checkpoint_interval:
                     save()
                     last_save = time.monotonic()
+            if collector.done:   # --target-se met: chunks run ahead of the decision are not needed
+                for future in in_flight:
+                    future.cancel()
+                in_flight.clear()
+                pending.clear()
             if stop.requested and (pending or in_flight):
                 for chunk in in_flight.values():
                     pending.appendleft(chunk)
                 in_flight.clear()
                 save()
-                raise StudyInterrupted(str(checkpoint) if checkpoint is not None else None, seasons_done, runs)
+                raise StudyInterrupted(str(checkpoint) if checkpoint is not None else None, collector.seasons,
+                                       runs)
             save()
     finally:
         bar.close()
+    execution.seasons, execution.stop_reason = collector.seasons, collector.reason
     return execution, chunk_size, identity
 
 
-def run_study(kernel: SeasonKernel, runs: int, seed: int, executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, chunk_size: int | None = None, checkpoint: str | Path | None = None,
-              resume: bool = False, progress: bool = True, parquet_dir: str | Path | None = None,
-              checkpoint_interval: float = 5.0, max_chunks: int | None = None,
-              backend: Backend | None = None) -> StudyResult:
-    """Run `runs` seasons of `kernel` from root `seed` and return the merged aggregate.
+def study_result(execution: _Execution, layout: Any, seed: int, chunk_size: int, identity: dict, backend: Backend,
+                 started: float, checkpoint: str | Path | None, stop_rule: StopRule | None) -> StudyResult:
+    """The StudyResult of a finished execution (single or paired study)."""
+    return StudyResult(
+        aggregate=execution.state, layout=layout, seed=int(seed), runs=execution.seasons, chunk_size=chunk_size,
+        chunks=len(execution.finished), chunks_resumed=execution.resumed, executor=backend.name,
+        workers=backend.workers, wall_time_s=time.perf_counter() - started, config_hash=identity["config_hash"],
+        fingerprint=fingerprint_of(identity), checkpoint=str(checkpoint) if checkpoint is not None else None,
+        seasons_resumed=execution.seasons_resumed, stop_reason=execution.stop_reason, stop_rule=stop_rule)
+
+
+def stop_rule_for(job: Any, runs: int | None, target_se: float | None, max_runs: int | None,
+                  check_every: int | None = None) -> tuple[int, StopRule | None]:
+    """(seasons to plan, stop rule): `runs` seasons, or `target_se` with at most `max_runs`."""
+    if target_se is None:
+        if max_runs is not None:
+            raise InputError(None, "--max-runs", "goes with --target-se (with --runs the study runs exactly N)")
+        return runs, None
+    if runs is not None:
+        raise InputError(None, "--runs", "give either --runs or --target-se, not both")
+    from sim.montecarlo.stopping import CHECK_EVERY, make_stop_rule
+
+    rule = make_stop_rule(target_se, max_runs, check_every or CHECK_EVERY, job.variance_bound)
+    return rule.max_runs, rule
+
+
+def run_study(kernel: SeasonKernel, runs: int | None, seed: int, executor: str = "processes",
+              workers: int | None = None, scheduler: str | None = None, chunk_size: int | None = None,
+              checkpoint: str | Path | None = None, resume: bool = False, progress: bool = True,
+              parquet_dir: str | Path | None = None, checkpoint_interval: float = 5.0, max_chunks: int | None = None,
+              backend: Backend | None = None, target_se: float | None = None, max_runs: int | None = None,
+              keep_seasons: bool = False, check_every: int | None = None) -> StudyResult:
+    """Run `runs` seasons of `kernel` from root `seed` (or, with `target_se` and runs=None, until every title
+    probability's standard error is at most target_se, at most `max_runs`) and return the merged aggregate.
 
     executor: "serial", "processes" (default: all cores) or "dask" (needs `scheduler`).
-    `parquet_dir` writes each chunk's per-season standings to part-<chunk>.parquet there.
+    `parquet_dir` writes each chunk's per-season standings to part-<chunk>.parquet there; `keep_seasons`
+    returns them all in `StudyResult.seasons` (memory grows with the seasons: for drill-down).
     """
-    _validate(runs, seed, chunk_size)
     layout = kernel.layout()
-    job = StudyJob(kernel, layout, int(seed), keep_standings=parquet_dir is not None)
+    job = StudyJob(kernel, layout, int(seed), keep_standings=parquet_dir is not None or keep_seasons)
+    runs, rule = stop_rule_for(job, runs, target_se, max_runs, check_every)
+    _validate(runs, seed, chunk_size)
     started = time.perf_counter()
     own_backend = backend is None
     backend = backend or make_backend(executor, workers, scheduler)
-    on_outcome = None
-    if parquet_dir is not None:
-        folder = Path(parquet_dir)
+    kept: list[pd.DataFrame] = []
 
-        def on_outcome(outcome: ChunkOutcome) -> None:
-            write_table_atomic(outcome.standings, folder / f"part-{outcome.chunk.index:06d}.parquet")
+    def on_outcome(outcome: ChunkOutcome) -> None:
+        if parquet_dir is not None:
+            write_table_atomic(outcome.standings, Path(parquet_dir) / f"part-{outcome.chunk.index:06d}.parquet")
+        if keep_seasons:
+            kept.append(outcome.standings)
     try:
         execution, size, identity = execute_job(job, runs, seed, backend, chunk_size, checkpoint, resume, progress,
-                                                on_outcome, checkpoint_interval, max_chunks)
+                                                on_outcome, checkpoint_interval, max_chunks, rule)
     finally:
         if own_backend:
             backend.close()
-    return StudyResult(
-        aggregate=execution.state, layout=layout, seed=int(seed), runs=int(runs), chunk_size=size,
-        chunks=len(plan_chunks(runs, size)), chunks_resumed=execution.resumed, executor=backend.name,
-        workers=backend.workers, wall_time_s=time.perf_counter() - started, config_hash=identity["config_hash"],
-        fingerprint=fingerprint_of(identity), checkpoint=str(checkpoint) if checkpoint is not None else None)
+    result = study_result(execution, layout, seed, size, identity, backend, started, checkpoint, rule)
+    if keep_seasons:
+        result.seasons = (pd.concat(kept, ignore_index=True).sort_values("season", kind="stable", ignore_index=True)
+                          if kept else pd.DataFrame())
+    return result

@@ -53,6 +53,10 @@ class ToyKernel:
     fault: FaultInjection | None = None
 
     @property
+    def name(self) -> str:
+        return f"toy championship (p_first={self.p_first})"
+
+    @property
     def race_ids(self) -> tuple[str, ...]:
         return tuple(f"R{j + 1}" for j in range(len(self.race_factors)))
 

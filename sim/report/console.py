@@ -1,10 +1,21 @@
-"""Readable terminal reports (rich): a season's standings, champions and Le Mans invitations,
-and a Monte Carlo study's title odds. Pure presentation over the rules engine's tables."""
+"""Readable terminal reports (rich): a season's standings, champions and Le Mans invitations, a Monte
+Carlo study's title odds and a paired study's changes. Pure presentation over the rules engine's tables.
+
+Tables fit the console: on a terminal its width, piped to a file a fixed width (or $COLUMNS). Each
+table lists its columns with a drop order (`Column.optional`): the least needed go first when the
+width is short, then long names are cut with an ellipsis (never wrapped over several lines).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from dataclasses import dataclass
+from typing import Sequence
+
 import pandas as pd
 from rich.console import Console
+from rich.cells import cell_len
 from rich.table import Table
 
 TOP = 5
@@ -25,21 +36,62 @@ def race_columns(standings: pd.DataFrame) -> list[str]:
     return [c for c in standings.columns if c not in _FIXED]
 
 
+@dataclass(frozen=True)
+class Column:
+    """A table column: `numeric` ones are right-aligned and never cut; `optional` > 0 may be dropped when the
+    console is narrow (the highest first); text columns are then cut with an ellipsis, never wrapped."""
+
+    header: str
+    numeric: bool = False
+    optional: int = 0
+    right: bool = False
+
+
+def _text_widths(console: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]],
+                 keep: list[int]) -> tuple[int, dict[int, int]]:
+    """The table's natural width, and the widths that fit the console (text columns shortened evenly)."""
+    natural = {i: max([cell_len(columns[i].header)] + [cell_len(row[i]) for row in rows]) for i in keep}
+    frame = 3 * len(keep) + 1                     # rich's box: a rule and a space of padding each side
+    room = console.width - frame - sum(natural[i] for i in keep if columns[i].numeric)
+    flexible = sorted((i for i in keep if not columns[i].numeric), key=lambda i: natural[i])
+    widths = {}
+    for k, i in enumerate(flexible):
+        widths[i] = max(min(natural[i], room // (len(flexible) - k)), min(natural[i], 4))
+        room -= widths[i]
+    return sum(natural.values()) + frame, widths
+
+
+def fitted_table(console: Console, title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> Table:
+    """A rich Table of `rows` that fits `console.width`: optional columns dropped first, then text cut."""
+    keep = list(range(len(columns)))
+    natural, widths = _text_widths(console, columns, rows, keep)
+    while natural > console.width and any(columns[i].optional > 0 for i in keep):
+        keep.remove(max((i for i in keep if columns[i].optional > 0), key=lambda i: (columns[i].optional, i)))
+        natural, widths = _text_widths(console, columns, rows, keep)
+    table = Table(title=title, title_justify="left")
+    for i in keep:
+        column = columns[i]
+        table.add_column(column.header, justify="right" if column.numeric or column.right else "left",
+                         no_wrap=True, overflow="ellipsis", max_width=widths.get(i))
+    for row in rows:
+        table.add_row(*(row[i] for i in keep))
+    return table
+
+
 def print_standings(console: Console, standings: pd.DataFrame, top: int = TOP, kinds=("teams",)) -> None:
-    """Top `top` of every title (teams only by default: drivers mirror their car), per-race points."""
+    """Top `top` of every title (teams only by default: drivers mirror their car), per-race points (the
+    latest races kept when the console is narrow)."""
     races = race_columns(standings)
     for title, table in standings.groupby("title", sort=False):
         kind = table["kind"].iloc[0]
         if kind not in kinds:
             continue
-        view = Table(title=f"{title} (top {min(top, len(table))} of {len(table)})", title_justify="left")
-        for column in ("pos", "car", "team" if kind == "teams" else "driver", "pts", *races):
-            view.add_column(column, justify="left" if column in ("team", "driver") else "right")
-        for row in table.head(top).to_dict("records"):
-            name = row["team"] if kind == "teams" else row["drivers"]
-            view.add_row(str(row.get("position_text", row["position"])), str(row["car"]), name,
-                         number(row["points"]), *(number(row[race]) for race in races))
-        console.print(view)
+        columns = [Column("pos", True), Column("car", True), Column("team" if kind == "teams" else "driver"),
+                   Column("pts", True)] + [Column(race, True, optional=len(races) - j) for j, race in enumerate(races)]
+        rows = [[str(row.get("position_text", row["position"])), str(row["car"]),
+                 row["team"] if kind == "teams" else row["drivers"], number(row["points"]),
+                 *(number(row[race]) for race in races)] for row in table.head(top).to_dict("records")]
+        console.print(fitted_table(console, f"{title} (top {min(top, len(table))} of {len(table)})", columns, rows))
 
 
 def champions(standings: pd.DataFrame) -> pd.DataFrame:
@@ -62,13 +114,12 @@ def champions(standings: pd.DataFrame) -> pd.DataFrame:
 
 
 def print_champions(console: Console, standings: pd.DataFrame) -> None:
-    view = Table(title="Champions", title_justify="left")
-    for column in ("title", "champion", "car", "pts", "margin"):
-        view.add_column(column, justify="right" if column in ("car", "pts", "margin") else "left")
-    for row in champions(standings).to_dict("records"):
-        margin = number(row["margin"]) + (f" ({row['note']})" if row["note"] else "")
-        view.add_row(row["title"], row["champion"], str(row["car"]), number(row["points"]), margin)
-    console.print(view)
+    columns = [Column("title"), Column("champion"), Column("car", True), Column("pts", True),
+               Column("margin", right=True)]
+    rows = [[row["title"], row["champion"], str(row["car"]), number(row["points"]),
+             number(row["margin"]) + (f" ({row['note']})" if row["note"] else "")]
+            for row in champions(standings).to_dict("records")]
+    console.print(fitted_table(console, "Champions", columns, rows))
 
 
 def print_invitations(console: Console, awards: pd.DataFrame) -> None:
@@ -76,13 +127,12 @@ def print_invitations(console: Console, awards: pd.DataFrame) -> None:
     if awards is None or awards.empty:
         console.print("Le Mans 24 Hours invitations: none in this rulebook")
         return
-    view = Table(title="Le Mans 24 Hours invitations", title_justify="left")
-    for column in ("recipient", "car", "title", "rule", "reason"):
-        view.add_column(column, justify="right" if column == "car" else "left")
     given = awards[awards["status"] == "awarded"] if "status" in awards.columns else awards
-    for row in given.to_dict("records"):
-        view.add_row(str(row["recipient"]), str(row["car"]), str(row["title"]), str(row["rule"]), str(row["reason"]))
-    console.print(view)
+    columns = [Column("recipient"), Column("car", True), Column("title", optional=1), Column("rule"),
+               Column("reason", optional=2)]
+    rows = [[str(row[name]) for name in ("recipient", "car", "title", "rule", "reason")]
+            for row in given.to_dict("records")]
+    console.print(fitted_table(console, "Le Mans 24 Hours invitations", columns, rows))
     if "status" in awards.columns:
         for row in awards[awards["status"] != "awarded"].to_dict("records"):
             console.print(f"  not awarded ({row['rule']}): {row['recipient'] or '-'}: {row['reason']}")
@@ -96,11 +146,24 @@ class OutputConsole(Console):
         raise BrokenPipeError
 
 
-def make_console(width: int = 120) -> Console:
-    """A console at least `width` wide, so tables keep their layout when output is piped to a file."""
-    import shutil
+def console_width(piped_width: int = 120, stream=None) -> int:
+    """The terminal's width on a terminal; piped or redirected, $COLUMNS if set, else `piped_width` (a
+    file or a pager is not limited to the 80 columns rich would assume)."""
+    stream = stream or sys.stdout
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        pass
+    return piped_width
 
-    return OutputConsole(width=max(shutil.get_terminal_size((width, 40)).columns, width))
+
+def make_console(width: int = 120, stderr: bool = False) -> Console:
+    """The console a command prints to (stdout, or stderr), as wide as the terminal (see console_width)."""
+    return OutputConsole(width=console_width(width, sys.stderr if stderr else sys.stdout), stderr=stderr)
 
 
 def print_season(console: Console, outcome, header: str) -> None:
@@ -116,12 +179,71 @@ def print_study(console: Console, summary: pd.DataFrame, top: int = 3) -> None:
     frame = frame[frame["kind"] == "teams"]
     for column in ("p_title", "se_p_title", "p_top3", "mean_points", "mean_position", "p_invitation"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    view = Table(title="Title odds (teams)", title_justify="left")
-    for column in ("title", "car", "team", "P(title)", "P(top 3)", "mean pts", "mean pos", "P(Le Mans)"):
-        view.add_column(column, justify="left" if column in ("title", "team") else "right")
+    columns = [Column("title"), Column("car", True), Column("team"), Column("P(title)", True),
+               Column("P(top 3)", True, optional=3), Column("mean pts", True, optional=2),
+               Column("mean pos", True, optional=4), Column("P(Le Mans)", True, optional=1)]
+    rows = []
     for title, group in frame.groupby("title", sort=False):
         for row in group.sort_values("p_title", ascending=False, kind="stable").head(top).to_dict("records"):
-            view.add_row(title, str(row["car"]), str(row["team"]),
-                         f"{row['p_title']:.3f} ± {row['se_p_title']:.3f}", f"{row['p_top3']:.3f}",
-                         f"{row['mean_points']:.1f}", f"{row['mean_position']:.2f}", f"{row['p_invitation']:.3f}")
-    console.print(view)
+            rows.append([title, str(row["car"]), str(row["team"]), f"{row['p_title']:.3f} ± {row['se_p_title']:.3f}",
+                         f"{row['p_top3']:.3f}", f"{row['mean_points']:.1f}", f"{row['mean_position']:.2f}",
+                         f"{row['p_invitation']:.3f}"])
+    console.print(fitted_table(console, "Title odds (teams)", columns, rows))
+
+
+def print_paired_changes(console: Console, cars: pd.DataFrame, runs: int, top: int = 10) -> None:
+    """The cars whose odds B vs A move most (paired.cars, most significant first): own title, Le Mans."""
+    from sim.report.frames import categories, change_text, pct, significant
+
+    moving = int(significant(cars).sum())
+    console.print(f"B vs A on the same {runs:,} seasons: {moving} of {len(cars)} cars change beyond 2 paired SE "
+                  "(changes B-A in percentage points ± SE; own title: the car's cup, or its class)")
+    # narrow terminals drop |z| first, then the own title's A and B (its change stays), then the names
+    columns = [Column("car", True), Column("team", optional=2), Column("category", optional=3),
+               Column("own title A", True, optional=5), Column("own title B", True, optional=4),
+               Column("own title B-A", True), Column("Le Mans A", True), Column("Le Mans B", True),
+               Column("Le Mans B-A", True), Column("|z|", True, optional=6)]
+    rows = [[f"#{r['car']}", r["team_b"], categories(r), pct(r["a_p_own_title"]), pct(r["b_p_own_title"]),
+             change_text(r["delta_p_own_title"], r["se_delta_p_own_title"]), pct(r["a_p_invitation"]),
+             pct(r["b_p_invitation"]), change_text(r["delta_p_invitation"], r["se_delta_p_invitation"]),
+             f"{float(r['max_abs_z']):.1f}"] for _, r in cars.head(top).iterrows()]
+    console.print(fitted_table(console, f"Changes that matter (top {len(rows)} of {len(cars)})", columns, rows))
+
+
+def print_paired_focus(console: Console, car: str, frames: dict[str, pd.DataFrame]) -> None:
+    """One car's question answered: invitation and title odds in A and B, every title it is in."""
+    from sim.report.frames import answer, car_titles, categories, change_text, pct
+
+    mine = frames["paired_cars"][frames["paired_cars"]["car"] == car]
+    if mine.empty:
+        console.print(f"car {car} is not in both scenarios")
+        return
+    row = mine.iloc[0]
+    console.print(f"#{car} {row['team_b']} ({row['class']}, {categories(row)}): {answer(row)}")
+    titles = car_titles(frames["paired"], frames["summary_a"], frames["summary_b"], car)
+    rows = [[t["title"], pct(t["a_p_title"]), pct(t["b_p_title"]),
+             change_text(t["delta_p_title"], t["se_delta_p_title"])] for _, t in titles.iterrows()]
+    rows.append(["Le Mans invitation (any title)", pct(row["a_p_invitation"]), pct(row["b_p_invitation"]),
+                 change_text(row["delta_p_invitation"], row["se_delta_p_invitation"])])
+    console.print(fitted_table(console, f"Car #{car}: A vs B", [Column("odds of"), Column("A", True),
+                                                               Column("B", True), Column("B-A", True)], rows))
+
+
+def print_study_focus(console: Console, car: str, summary: pd.DataFrame, invitations: pd.DataFrame) -> None:
+    """One car in a single study: its odds in every teams title it is in, and its invitations by rule."""
+    from sim.report.frames import pct, pct_se
+
+    rows = summary[(summary["car"] == car) & (summary["kind"] == "teams")]
+    if rows.empty:
+        console.print(f"car {car} is in no teams title of this study")
+        return
+    first = rows.iloc[0]
+    table = [[r["title"], pct_se(r["p_title"], r["se_p_title"]), pct(r["p_top3"]), number(r["mean_position"])]
+             for _, r in rows.iterrows()]
+    mine = invitations[(invitations["car"] == car) & (invitations["kind"] == "teams")].drop_duplicates("rule")
+    table += [[f"Le Mans: {r['rule']}", pct_se(r["p_invitation"], r["se_p_invitation"]), "", ""]
+              for _, r in mine.iterrows()]
+    table.append(["Le Mans invitation (any title)", pct_se(first["p_invitation"], first["se_p_invitation"]), "", ""])
+    console.print(fitted_table(console, f"Car #{car} {first['team']}", [
+        Column("odds of"), Column("P ± SE", True), Column("P(top 3)", True, optional=2),
+        Column("mean pos", True, optional=1)], table))

@@ -26,7 +26,7 @@ def kernel() -> ScenarioKernel:
 def serial_out(kernel, tmp_path_factory):
     out = tmp_path_factory.mktemp("serial")
     run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=out, chunk_size=RUNS, parquet=True,
-                           plots=False, progress=False)
+                           plots=False, report=False, progress=False)
     return out
 
 
@@ -51,14 +51,15 @@ def test_summary_has_the_contract_columns(serial_summary):
 
 @pytest.mark.slow
 def test_processes_and_chunk_sizes_give_the_same_summary(kernel, serial_summary, tmp_path):
-    run_montecarlo_command(kernel, RUNS, SEED, workers=2, out_dir=tmp_path, chunk_size=1, plots=False, progress=False)
+    run_montecarlo_command(kernel, RUNS, SEED, workers=2, out_dir=tmp_path, chunk_size=1, plots=False, report=False,
+                           progress=False)
     assert (tmp_path / "summary.csv").read_bytes() == serial_summary
 
 
 @pytest.mark.slow
 def test_dask_cluster_gives_the_same_summary(kernel, serial_summary, dask_cluster, tmp_path):
     run_montecarlo_command(kernel, RUNS, SEED, scheduler=dask_cluster.scheduler_address, out_dir=tmp_path,
-                           chunk_size=4, plots=False, progress=False)
+                           chunk_size=4, plots=False, report=False, progress=False)
     assert (tmp_path / "summary.csv").read_bytes() == serial_summary
 
 
@@ -73,13 +74,11 @@ def test_a_season_replays_alone_from_its_index(serial_out):
     pd.testing.assert_frame_equal(inside[columns].astype(str), alone[columns].astype(str))
 
 
-def test_cli_montecarlo_writes_the_outputs(tmp_path):
-    code, out, err = run_cli("montecarlo", "default", "--runs", "3", "--seed", "1", "--workers", "1",
-                             "--out", str(tmp_path), "--no-progress", "--no-plots")
-    assert code == 0, err
-    for name in ("summary.csv", "positions.csv", "manifest.json"):
-        assert (tmp_path / name).exists()
-    assert "Title odds" in out
+def test_cli_montecarlo_writes_the_outputs(study_run):
+    """`sim montecarlo default --runs 8 --seed 4 --workers 1 --no-plots` (the session's study_run)."""
+    for name in ("summary.csv", "positions.csv", "manifest.json", "report.html"):
+        assert (study_run.folder / name).exists()
+    assert "Title odds" in study_run.out and study_run.err.startswith(f"wrote {study_run.folder}: summary.csv")
 
 
 @pytest.mark.parametrize("args, field", [

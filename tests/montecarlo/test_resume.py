@@ -82,19 +82,19 @@ def test_a_corrupt_checkpoint_is_an_input_error(tmp_path):
 def test_command_resume_writes_the_same_summary_csv_and_removes_the_checkpoint(tmp_path):
     fresh, broken = tmp_path / "fresh", tmp_path / "broken"
     run_montecarlo_command(ToyKernel(), RUNS, SEED, workers=1, out_dir=fresh, chunk_size=CHUNK, plots=False,
-                           progress=False)
+                           report=False, progress=False)
     kernel = ToyKernel(fault=FaultInjection(season=100, marker=str(tmp_path / "fired")))
     with pytest.raises(StudyInterrupted):
         run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, chunk_size=CHUNK, plots=False,
-                               progress=False)
+                               report=False, progress=False)
     assert (broken / "checkpoint.npz").exists() and not (broken / "summary.csv").exists()
     # a new run into that folder may not drop the interrupted study silently
     with pytest.raises(InputError, match="--resume finishes it, --restart discards it"):
-        run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, plots=False, progress=False)
+        run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, plots=False, report=False, progress=False)
     with pytest.raises(InputError, match="exclude each other"):
-        run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, plots=False, progress=False,
+        run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, plots=False, report=False, progress=False,
                                resume=True, restart=True)
-    run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, resume=True, plots=False, progress=False)
+    run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=broken, resume=True, plots=False, report=False, progress=False)
     assert (broken / "summary.csv").read_bytes() == (fresh / "summary.csv").read_bytes()
     assert (broken / "positions.csv").read_bytes() == (fresh / "positions.csv").read_bytes()
     assert not (broken / "checkpoint.npz").exists()
@@ -141,16 +141,16 @@ def test_restart_discards_the_checkpoint_and_runs_the_whole_study(tmp_path):
     kernel = ToyKernel(fault=FaultInjection(season=100, marker=str(tmp_path / "fired")))
     with pytest.raises(StudyInterrupted):
         run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=tmp_path / "out", chunk_size=CHUNK,
-                               plots=False, progress=False)
+                               plots=False, report=False, progress=False)
     result = run_montecarlo_command(kernel, RUNS, SEED, workers=1, out_dir=tmp_path / "out", chunk_size=CHUNK,
-                                    plots=False, progress=False, restart=True)
+                                    plots=False, report=False, progress=False, restart=True)
     assert result.chunks_resumed == 0 and result.seasons_run_here == RUNS
     assert not (tmp_path / "out" / "checkpoint.npz").exists()
 
 
 def test_the_command_reports_an_interrupted_study_and_exits_130(tmp_path, monkeypatch):
-    """click turns Ctrl-C into a bare exit code; `sim` keeps the runner's message (where the checkpoint is,
-    how to finish) and exits 130."""
+    """click turns Ctrl-C into a bare exit code; `sim` says where the checkpoint is and which option finishes
+    the study (--resume), and exits 130."""
     import sim.montecarlo.study as study
     from tests.conftest import run_cli
 
@@ -160,5 +160,6 @@ def test_the_command_reports_an_interrupted_study_and_exits_130(tmp_path, monkey
     monkeypatch.setattr(study, "run_montecarlo_command", interrupted)
     code, out, err = run_cli("montecarlo", "default", "--runs", "100", "--seed", "1", "--out", str(tmp_path))
     assert code == 130
-    assert err.strip() == (f"study interrupted after 40/100 seasons (checkpoint {tmp_path / 'checkpoint.npz'}; "
-                           "resume to finish)")
+    assert err.strip() == (f"study interrupted after 40 of 100 seasons; checkpoint saved in "
+                           f"{tmp_path / 'checkpoint.npz'}: run the same command with --resume to finish it "
+                           "(or --restart to discard it)")

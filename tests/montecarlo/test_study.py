@@ -28,12 +28,15 @@ def test_outputs_manifest_and_plots(tmp_path) -> None:
     assert manifest["executor"] == "serial" and manifest["seasons_per_s"] > 0
     for name in ("title_probabilities.png", "positions_heatmap.png", "points_fan.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "report.html" in manifest["outputs"] and manifest["stop"] == {"reason": "runs"}
     assert len(list((tmp_path / "seasons").glob("part-*.parquet"))) == result.chunks
     assert not (tmp_path / "checkpoint.npz").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # atomic writes left nothing behind
     # summary.csv holds no run-dependent numbers: a second run with another chunking is byte-identical.
     again = tmp_path / "again"
-    run_montecarlo_command(ToyKernel(), 300, 4, workers=1, out_dir=again, chunk_size=13, plots=False, progress=False)
+    run_montecarlo_command(ToyKernel(), 300, 4, workers=1, out_dir=again, chunk_size=13, plots=False, report=False,
+                           progress=False)
     assert (again / "summary.csv").read_bytes() == (tmp_path / "summary.csv").read_bytes()
 
 
@@ -41,8 +44,9 @@ def test_a_rerun_removes_what_it_does_not_write_again(tmp_path) -> None:
     """Plots and per-season Parquet of an earlier study in the folder would pass for this run's."""
     run_montecarlo_command(ToyKernel(), 60, 4, workers=1, out_dir=tmp_path, parquet=True, progress=False)
     assert (tmp_path / "points_fan.png").exists() and (tmp_path / "seasons").is_dir()
-    run_montecarlo_command(ToyKernel(), 60, 5, workers=1, out_dir=tmp_path, plots=False, progress=False)
+    run_montecarlo_command(ToyKernel(), 60, 5, workers=1, out_dir=tmp_path, plots=False, report=False, progress=False)
     assert not list(tmp_path.glob("*.png")) and not (tmp_path / "seasons").exists()
+    assert not (tmp_path / "report.html").exists()
     assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 5
 
 
