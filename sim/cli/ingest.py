@@ -47,6 +47,7 @@ def ingest(
 ) -> None:
     """Official timing exports to a results table: Al Kamel race (and qualifying) classification CSVs of ACO
     series and IMSA; bad exports are refused with one line, and nothing is written."""
+    from sim.cli import output
     from sim.ingest import ingest_exports
 
     inputs = {path.resolve() for path in [*files, *qualifying]}
@@ -66,16 +67,16 @@ def ingest(
     results = ingested.results
     entries_text = _entries_text(ingested, rulebook, entries_out.stem) if entries_out is not None else None
     for note in ingested.notes:
-        typer.echo(f"note: {note}", err=True)
+        output.note(f"note: {note}")
     with contextlib.ExitStack() as stack:   # both files or neither
         if entries_out is not None:
             stack.enter_context(atomic_path(entries_out)).write_text(entries_text, encoding="utf-8")
         write_results(results, out)
     races = results["race"].nunique()
-    typer.echo(f"wrote {out} ({len(results)} rows: {races} race{'s' if races > 1 else ''}, "
-               f"{results.drop_duplicates(['class', 'car']).shape[0]} cars)", err=True)
+    output.wrote(out, f"{len(results)} rows: {races} race{'s' if races > 1 else ''}, "
+                      f"{results.drop_duplicates(['class', 'car']).shape[0]} cars")
     if entries_out is not None:
-        typer.echo(f"wrote {entries_out}", err=True)
+        output.wrote(entries_out, "entry list")
 
 
 def _rulebook(series: str | None):
@@ -100,4 +101,4 @@ def _entries_text(ingested, rulebook, name: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("ingest")(ingest)
+    app.command("ingest", short_help="Official timing exports (Al Kamel CSVs) to a results table.")(ingest)
