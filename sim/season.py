@@ -50,15 +50,18 @@ def load_compiled(scenario) -> CompiledScenario:
     return compile_scenario(scenario)
 
 
-def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False):
+def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False,
+                strength=None):
     """Race `race` as season `season` of `seed` runs it: the cars the participation draw (`presence`,
-    from `plan.draw_presence`) brings, the race's own stream, forced outcomes imposed. Returns (the race
-    as run, its outcome), or None when nobody enters it. `sim race` and the seasons share this."""
+    from `plan.draw_presence`) brings, with their season-long strength (`strength`, from
+    `plan.draw_strength`), the race's own stream, forced outcomes imposed. Returns (the race as run, its
+    outcome), or None when nobody enters it. `sim race` and the seasons share this."""
     plan = compiled.plan
     run = plan.race_variant(race, presence) if plan is not None else race
     if not run.entries:
         return None
-    outcome = run_race(run, race_rng(seed, season, race.index), log=with_log)
+    season_pace = plan.season_pace(run, strength) if plan is not None else None
+    outcome = run_race(run, race_rng(seed, season, race.index), log=with_log, season_pace_s=season_pace)
     if plan is not None and race.index in plan.forced:
         outcome = apply_forced(run, outcome, plan.forced[race.index])
     return run, outcome
@@ -76,10 +79,11 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
     races, outcomes, seasons, logs = [], [], [], []
     for season in season_indices:
         presence = plan.draw_presence(seed, season) if plan is not None else None
+        strength = plan.draw_strength(seed, season) if plan is not None else None
         for race in compiled.races:
             if plan is not None and race.race_id in plan.fixed_races:
                 continue
-            ran = season_race(compiled, seed, season, race, presence, with_log)
+            ran = season_race(compiled, seed, season, race, presence, with_log, strength)
             if ran is None:
                 continue
             run, outcome = ran

@@ -26,6 +26,7 @@ from sim.montecarlo.runner import Chunk, ChunkOutcome, execute_job
 from sim.rules import award_invitations, compute_standings
 from sim.rules.points import _choose_scale  # the rules engine's own scale choice: same max points as scored
 from sim.scenario import CompiledScenario, resolve_scenario
+from sim.strength.prior import car_strength
 
 # Metric values are stored as integers `round(value * unit)`: sums stay exact and int64 sums of
 # squares cannot overflow before ~10^7 seasons (|value| <= 1 at unit 1e6; gaps, grids < 10^4 at 1e3).
@@ -94,24 +95,6 @@ class ScenarioPlan:
         keys += [("region", region, "invitations") for region in self.regions]
         keys += [("region", region, "grid") for region in self.regions]
         return keys
-
-
-def car_strength(compiled: CompiledScenario) -> dict[str, float]:
-    """Each car's expected pace: lap time % over its class reference, averaged over the calendar's races.
-
-    Lap time = class reference x (1 + BoP %) + entry `pace_offset_s` + the crew's mean driver offset
-    (rating offset from the race model + the driver's own offset): the compiled `RaceField` arrays.
-    Crew members weigh equally (an approximation: real drive-time shares follow the drive-time rules).
-    """
-    totals: dict[str, list[float]] = {}
-    for race in compiled.races:
-        arrays = race.field
-        for k in range(arrays.n):
-            reference = race.venue.reference_lap_s[arrays.classes[k]]
-            crew = arrays.driver_pace[k]
-            lap = arrays.base_lap[k] + (sum(crew) / len(crew) if crew else 0.0)
-            totals.setdefault(arrays.cars[k], []).append(100.0 * (lap / reference - 1.0))
-    return {car: sum(values) / len(values) for car, values in totals.items()}
 
 
 def _max_race_points(compiled: CompiledScenario, race_index: int, scale_name: str | None) -> float:
