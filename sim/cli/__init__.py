@@ -26,7 +26,8 @@ app = typer.Typer(
 )
 
 # Command modules, each with `register(app)`. Listed here so the order in --help is stable.
-COMMAND_MODULES = ("run", "standings", "validate", "race", "season", "montecarlo", "calendar")
+COMMAND_MODULES = ("run", "standings", "validate", "race", "season", "montecarlo", "calendar", "strength",
+                   "backtest")
 
 _state = {"debug": False}
 
