@@ -49,17 +49,30 @@ def persistence(results: pd.DataFrame) -> pd.DataFrame:
     """Per season (when the table has a `season` column) and class: `persistence`, `pairs`, `races`, `cars`.
 
     The results table of interfaces s.1 (one row per car per race); cars that did not start (`dns`) are
-    left out; a car is its number within its class."""
+    left out; a car is its number within its class. One pass over the table (the sporting metrics call it
+    for every chunk of simulated seasons)."""
     table = results.query(STARTED) if "status" in results.columns else results
     keys = ["season", "class"] if "season" in table.columns else ["class"]
+    columns = keys + ["persistence", "pairs", "races", "cars"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    group, uniques = pd.factorize(pd.MultiIndex.from_frame(table[keys]), sort=True)
+    race = pd.factorize(table["race"])[0]
+    car = pd.factorize(table["car"].astype(str))[0]
+    position = table["class_position"].to_numpy(dtype=float)
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
     rows = []
-    for key, group in table.groupby(keys, sort=True):
-        wide = group.pivot_table(index="race", columns="car", values="class_position", aggfunc="first")
-        value, pairs = class_persistence(wide.to_numpy(dtype=float))
+    for key, members in zip(uniques, np.split(order, bounds)):
+        race_rows, race_index = np.unique(race[members], return_inverse=True)
+        car_cols, car_index = np.unique(car[members], return_inverse=True)
+        matrix = np.full((len(race_rows), len(car_cols)), np.nan)
+        matrix[race_index, car_index] = position[members]
+        value, pairs = class_persistence(matrix)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append(dict(zip(keys, key)) | {"persistence": value, "pairs": pairs, "races": len(wide),
-                                           "cars": wide.shape[1]})
-    return pd.DataFrame(rows, columns=keys + ["persistence", "pairs", "races", "cars"])
+        rows.append(dict(zip(keys, key)) | {"persistence": value, "pairs": pairs, "races": len(race_rows),
+                                           "cars": len(car_cols)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def mean_persistence(results: pd.DataFrame) -> pd.DataFrame:
