@@ -219,10 +219,14 @@ class ScenarioKernel:
             path = CONFIGS / "sporting" / f"{sporting}.yaml"
             if path.exists():
                 files.append(path)
-        if scenario.results_so_far is not None:
-            from sim.season_plan import _resolve_data_file
+        from sim.season_plan import _resolve_data_file
 
+        if scenario.results_so_far is not None:
             files.append(_resolve_data_file(scenario.results_so_far.file, self.compiled.source))
+        files += [_resolve_data_file(item.file, self.compiled.source) for item in scenario.strength.from_results]
+        if self.compiled.plan is not None and self.compiled.plan.strength_estimate is not None:   # the estimator's parameters
+            model = scenario.strength.model
+            files.append(_resolve_data_file(model, self.compiled.source) if model else CONFIGS / "strength.yaml")
         files.append(Path(scenario.options.get("race_model", CONFIGS / "race-model.yaml")))
         files.append(Path(scenario.options.get("venues", CONFIGS / "venues.yaml")))
         return [Path(f) for f in files]

@@ -61,6 +61,26 @@ class BacktestResult:
         return pd.concat([per_point, overall]).reset_index()
 
 
+    def comparison(self) -> pd.DataFrame:
+        """Each forecaster against the model: per title its mean score over the forecast points, then the mean
+        over titles of (forecaster - model) with its standard error across titles (a title's forecasts share
+        one champion, so the titles, not the forecasts, are the independent units). Positive = worse than the model."""
+        per_title = self.scores.groupby(["title", "forecaster"], sort=False)[["brier", "log_loss"]].mean()
+        rows = []
+        for name in FORECASTERS:
+            if name == "model":
+                continue
+            row = {"forecaster": name, "titles": 0}
+            for metric in ("brier", "log_loss"):
+                delta = (per_title.xs(name, level="forecaster")[metric]
+                         - per_title.xs("model", level="forecaster")[metric]).to_numpy()
+                row["titles"] = len(delta)
+                row[f"{metric}_minus_model"] = float(delta.mean()) if len(delta) else float("nan")
+                row[f"{metric}_se"] = float(delta.std(ddof=1) / np.sqrt(len(delta))) if len(delta) > 1 else float("nan")
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
 def _base_scenario(scenario: str | Path | Scenario) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario

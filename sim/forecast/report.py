@@ -4,6 +4,7 @@ Files in the output folder, each written atomically:
 - `forecasts.csv`: every forecast point x title x competitor, each forecaster's probability, `won`;
 - `scores.csv`: Brier score, log loss and the champion's probability per point, title and forecaster;
 - `summary.csv`: their means per forecast point and over all (the terminal table);
+- `comparison.csv`: each baseline minus the model, averaged over titles, with its standard error;
 - `calibration.csv`, `calibration.png`: forecasts binned by probability against how often they came true.
 """
 
@@ -23,7 +24,7 @@ from sim.forecast.backtest import FORECASTERS, BacktestResult  # noqa: E402
 from sim.forecast.scoring import calibration  # noqa: E402
 from sim.io import atomic_path, make_output_folder, write_csv_atomic  # noqa: E402
 
-OUTPUTS = ("forecasts.csv", "scores.csv", "summary.csv", "calibration.csv", "calibration.png")
+OUTPUTS = ("forecasts.csv", "scores.csv", "summary.csv", "comparison.csv", "calibration.csv", "calibration.png")
 COLOURS = {"model": "tab:red", "prior": "tab:orange", "equal_cars": "tab:blue", "uniform": "tab:grey"}
 
 
@@ -59,6 +60,7 @@ def write_outputs(result: BacktestResult, out: Path) -> list[str]:
     write_csv_atomic(result.forecasts, folder / "forecasts.csv", float_format="%.6f")
     write_csv_atomic(result.scores, folder / "scores.csv", float_format="%.6f")
     write_csv_atomic(result.summary(), folder / "summary.csv", float_format="%.6f")
+    write_csv_atomic(result.comparison(), folder / "comparison.csv", float_format="%.6f")
     table = calibration_table(result)
     write_csv_atomic(table, folder / "calibration.csv", float_format="%.6f")
     plot_calibration(table, folder / "calibration.png",
@@ -84,5 +86,9 @@ def print_summary(result: BacktestResult, console: Console | None = None) -> Non
             cells.append(f"[bold]{text}[/bold]" if name == best else text)
         view.add_row(str(point), str(int(by["titles"].iloc[0])), *cells)
     console.print(view)
+    for row in result.comparison().itertuples():
+        console.print(f"{row.forecaster.replace('_', ' ')} - model over {row.titles} titles: Brier "
+                      f"{row.brier_minus_model:+.3f} ± {row.brier_se:.3f}, log loss {row.log_loss_minus_model:+.3f} ± "
+                      f"{row.log_loss_se:.3f} (positive: the model is better)")
     if result.skipped:
         console.print(f"not scored (the real champion is not among the scenario's cars): {', '.join(result.skipped)}")

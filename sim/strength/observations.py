@@ -4,7 +4,8 @@ Per race and class, two kinds, each in % of that race's class median (100 x log 
 - `pace`: a car's average lap, `time_s / laps`, for cars that were running at the flag (not `dnf`,
   `dsq` or `dns`) within `min_lap_share` of the class winner's laps. A car further behind lost its
   time in the garage or an incident: that is reliability, not pace, and gives no observation (nor does
-  a retirement). A race without `time_s` falls back to the laps alone (`hours` x 3600 / laps).
+  a retirement). A race without `time_s` falls back to the laps and the finishing order: every car ran
+  the race's length (`hours` x 3600), the cars on one lap spread over it by class position.
 - `fastest_lap`: the car's fastest lap (`fastest_lap_s`, when the table has it) for cars that ran at
   least `fastest_lap_min_share` of the class winner's laps.
 The race's class median is the reference, so a race's conditions (neutralisations, weather, track)
@@ -27,6 +28,15 @@ def _relative(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
     return 100.0 * (logged - logged.groupby(groups).transform("median"))
 
 
+def _within_lap(cars: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Without elapsed times, the finishing order inside a lap: the cars on the same lap spread evenly over
+    it by class position (the first of m cars (m - 0.5) / m of a lap ahead of the last's 0.5 / m)."""
+    group = [cars[k] for k in keys] + [cars["laps"]]
+    rank = cars["class_position"].groupby(group).rank(method="first")
+    size = cars["class_position"].groupby(group).transform("size")
+    return 1.0 - (rank - 0.5) / size
+
+
 def pace_observations(results: pd.DataFrame, min_lap_share: float = 0.97,
                       fastest_lap_min_share: float = 0.5) -> pd.DataFrame:
     """Long table `race, class, car, team, kind, y` (plus `season` when the table has one)."""
@@ -39,12 +49,16 @@ def pace_observations(results: pd.DataFrame, min_lap_share: float = 0.97,
     if running.any():
         cars = table[running]
         time_s = pd.to_numeric(cars["time_s"], errors="coerce") if "time_s" in cars else pd.Series(np.nan, cars.index)
-        if time_s.isna().any():
+        missing = time_s.isna()
+        if missing.any():
             hours = pd.to_numeric(cars.get("hours", pd.Series(np.nan, cars.index)), errors="coerce")
             # no elapsed times: every car ran the race's length; its laps alone give its average lap
             fallback = time_s.groupby([cars[k] for k in keys]).transform("max").fillna(hours * 3600.0)
             time_s = time_s.fillna(fallback)
-        average = time_s / laps[running]
+        distance = laps[running].astype(float)
+        if missing.any():
+            distance = distance.where(~missing, distance + _within_lap(cars, keys))
+        average = time_s / distance
         ok = average.notna() & (average > 0)
         frames.append(cars[ok].assign(kind="pace", y=_relative(average[ok], [cars.loc[ok, k] for k in keys])))
     if "fastest_lap_s" in table.columns:

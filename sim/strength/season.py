@@ -37,9 +37,6 @@ class SeasonStrength:
         state["_rows"] = {}   # workers rebuild their own lookups
         return state
 
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-
     @property
     def active(self) -> bool:
         """False when every car's effect is exactly 0 (no spread, no estimate): nothing to draw."""

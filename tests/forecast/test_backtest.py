@@ -85,3 +85,10 @@ def test_cli_bad_options_one_line_exit_2(args, message, tmp_path):
 def test_cli_missing_results_file(tmp_path):
     code, _, err = run_cli("backtest", "asian-lms-2023", "--results", str(tmp_path / "none.csv"))
     assert code == 2 and "none.csv: --results: file not found" in err
+
+
+def test_comparison_is_each_baseline_minus_the_model_over_titles(result):
+    table = result.comparison().set_index("forecaster")
+    assert list(table.index) == ["prior", "equal_cars", "uniform"] and (table["titles"] == 3).all()
+    scores = result.scores.pivot_table(index="title", columns="forecaster", values="brier")
+    assert table.loc["uniform", "brier_minus_model"] == pytest.approx((scores["uniform"] - scores["model"]).mean())

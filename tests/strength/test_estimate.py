@@ -140,3 +140,13 @@ def test_prior_sd_of_a_class_by_series():
     assert class_prior_sd("LMP2", MODEL, race_model) == race_model.classes["LMP2"].season_spread_pct
     assert class_prior_sd("LMP2", MODEL, race_model, "imsa") == MODEL.series["imsa"].classes["LMP2"].prior_sd_pct
     assert class_prior_sd("Hypercar", MODEL, race_model) == MODEL.default_prior_sd_pct
+
+
+def test_without_elapsed_times_laps_and_finishing_order_give_the_pace():
+    results = pd.DataFrame({
+        "race": "R1", "class": "GT", "car": ["1", "2", "3", "4"], "team": "T", "status": "classified",
+        "class_position": [1, 2, 3, 4], "laps": [100, 100, 100, 99], "time_s": [None] * 4, "hours": 4.0})
+    pace = pace_observations(results).set_index("car")["y"]
+    assert pace["1"] < pace["2"] < pace["3"] < pace["4"]
+    # three cars on the lead lap share it: 5/6, 1/2 and 1/6 of a lap ahead of the lap count
+    assert pace["3"] - pace["1"] == pytest.approx(100 * np.log((100 + 5 / 6) / (100 + 1 / 6)), abs=1e-9)
