@@ -320,7 +320,12 @@ def _merged_model(merge, model: RaceModel, source) -> tuple[RaceModel, dict[str,
         if spec.model not in model.classes:
             raise InputError(source, f"merge.classes.{name}.model",
                              f"unknown race-model class '{spec.model}' (classes: {', '.join(model.classes)})")
-        classes.setdefault(name, model.classes[spec.model])
+        spreads = {key: value for key, value in (("season_spread_pct", spec.season_spread_pct),
+                                                  ("race_spread_pct", spec.race_spread_pct)) if value is not None}
+        if spreads:   # the merged series' own spreads (IMSA's LMP2 cars differ less than the Asian LMS's)
+            classes[name] = model.classes[spec.model].model_copy(update=spreads)
+        else:
+            classes.setdefault(name, model.classes[spec.model])
         reference.setdefault(name, reference.get(spec.model, 0))
         borrowed[name] = spec.model
     for list_name, mapping in merge.class_map.items():

@@ -50,15 +50,18 @@ def load_compiled(scenario) -> CompiledScenario:
     return compile_scenario(scenario)
 
 
-def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False):
+def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False,
+                strength=None):
     """Race `race` as season `season` of `seed` runs it: the cars the participation draw (`presence`,
-    from `plan.draw_presence`) brings, the race's own stream, forced outcomes imposed. Returns (the race
-    as run, its outcome), or None when nobody enters it. `sim race` and the seasons share this."""
+    from `plan.draw_presence`) brings, with their season-long strength (`strength`, from
+    `plan.draw_strength`), the race's own stream, forced outcomes imposed. Returns (the race as run, its
+    outcome), or None when nobody enters it. `sim race` and the seasons share this."""
     plan = compiled.plan
     run = plan.race_variant(race, presence) if plan is not None else race
     if not run.entries:
         return None
-    outcome = run_race(run, race_rng(seed, season, race.index), log=with_log)
+    season_pace = plan.season_pace(run, strength) if plan is not None else None
+    outcome = run_race(run, race_rng(seed, season, race.index), log=with_log, season_pace_s=season_pace)
     if plan is not None and race.index in plan.forced:
         outcome = apply_forced(run, outcome, plan.forced[race.index])
     return run, outcome
@@ -76,10 +79,11 @@ def simulate_results(compiled: CompiledScenario, seed: int, season_indices: Sequ
     races, outcomes, seasons, logs = [], [], [], []
     for season in season_indices:
         presence = plan.draw_presence(seed, season) if plan is not None else None
+        strength = plan.draw_strength(seed, season) if plan is not None else None
         for race in compiled.races:
             if plan is not None and race.race_id in plan.fixed_races:
                 continue
-            ran = season_race(compiled, seed, season, race, presence, with_log)
+            ran = season_race(compiled, seed, season, race, presence, with_log, strength)
             if ran is None:
                 continue
             run, outcome = ran
@@ -222,10 +226,14 @@ class ScenarioKernel:
             path = CONFIGS / "sporting" / f"{sporting}.yaml"
             if path.exists():
                 files.append(path)
-        if scenario.results_so_far is not None:
-            from sim.season_plan import _resolve_data_file
+        from sim.season_plan import _resolve_data_file
 
+        if scenario.results_so_far is not None:
             files.append(_resolve_data_file(scenario.results_so_far.file, self.compiled.source))
+        files += [_resolve_data_file(item.file, self.compiled.source) for item in scenario.strength.from_results]
+        if self.compiled.plan is not None and self.compiled.plan.strength_estimate is not None:   # the estimator's parameters
+            model = scenario.strength.model
+            files.append(_resolve_data_file(model, self.compiled.source) if model else CONFIGS / "strength.yaml")
         files.append(Path(scenario.options.get("race_model", CONFIGS / "race-model.yaml")))
         files.append(Path(scenario.options.get("venues", CONFIGS / "venues.yaml")))
         return [Path(f) for f in files]

@@ -19,6 +19,8 @@ import pandas as pd
 from sim.config.scenario import ForcedOutcome
 from sim.race.outcome import CLASSIFIED, DNF, RaceOutcome
 from sim.seeds import season_rng
+from sim.strength.learn import scenario_strength
+from sim.strength.season import SeasonStrength
 
 PARTICIPATION_STREAM = 0
 VARIANT_CACHE_SIZE = 512   # field variants kept per process: bounded memory, most repeats still hit
@@ -44,6 +46,8 @@ class SeasonPlan:
     participation_p: np.ndarray | None = None            # (cars, rounds) probability of entering
     championships: tuple[ChampionshipInfo, ...] = ()     # more than one: results get a `championship` column
     race_championship: Mapping[str, str] = dataclasses.field(default_factory=dict)   # race id -> championship
+    strength: SeasonStrength | None = None               # each car's season-long effect (prior or posterior)
+    strength_estimate: pd.DataFrame | None = None        # the posterior behind it (sim.strength.estimate), if any
     _variants: OrderedDict = dataclasses.field(default_factory=OrderedDict, repr=False, compare=False)
     _entry_rows: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _twins: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
@@ -65,6 +69,16 @@ class SeasonPlan:
             return None
         rng = season_rng(seed, season, PARTICIPATION_STREAM)
         return rng.random(self.participation_p.shape) < self.participation_p
+
+    def draw_strength(self, seed: int, season: int) -> np.ndarray | None:
+        """Each car's season-long pace effect this season (% of its class reference); None = none drawn."""
+        if self.strength is None or not self.strength.active:
+            return None
+        return self.strength.draw(seed, season)
+
+    def season_pace(self, run, drawn: np.ndarray | None) -> np.ndarray | None:
+        """The drawn effects of the cars of race `run` (a race or its participation variant), s per lap."""
+        return None if drawn is None else self.strength.pace_s(run.field, drawn)
 
     def race_variant(self, race, presence: np.ndarray | None):
         """The race with the cars that skip its round removed (cached per distinct field).
@@ -313,9 +327,10 @@ def build_plan(compiled, rulebooks: Mapping[str, object], source) -> SeasonPlan:
         for round_number in range(1, len(scenario.calendar.rounds) + 1):
             regions.append(next(r.venue.region for r in races if r.round == round_number))
         cars, probabilities = participation_matrix(participation, races, homes, regions, scenario.forced_outcomes)
+    strength, estimate = scenario_strength(compiled, fixed, source, lambda file: _resolve_data_file(file, source))
     return SeasonPlan(fixed=fixed, fixed_races=fixed_races, forced={k: tuple(v) for k, v in forced.items()},
                       participation_cars=cars, participation_p=probabilities, championships=championships,
-                      race_championship=race_championship)
+                      race_championship=race_championship, strength=strength, strength_estimate=estimate)
 
 
 def _prefix(scenario, index: int, name: str) -> str:

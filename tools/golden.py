@@ -1,6 +1,6 @@
 """Golden seeded outputs: one season of the default scenario (seed 2026, season 0) and two races of the
-ALMS 2023 fixture field, reduced to the columns a user reads (positions, status, laps, stops, times
-to 0.1 s, points, invitations). tests/test_golden.py recomputes them and compares.
+ALMS 2023 fixture field as season 0 runs them (season-long strength drawn), reduced to the columns a user
+reads (positions, status, laps, stops, times to 0.1 s, points, invitations). tests/test_golden.py recomputes them and compares.
 
 A change that moves these numbers on purpose (race model, rules, configs) regenerates them with
 `.venv/bin/python tools/golden.py --update`, and the diff of tests/fixtures/golden/ shows what moved.
@@ -38,10 +38,12 @@ def season_tables() -> dict[str, pd.DataFrame]:
     awards = season.awards[[c for c in AWARD_COLUMNS if c in season.awards.columns]].copy()
 
     alms = compile_scenario(ROOT / "tests" / "race" / "fixtures" / "alms-2023.yaml")
+    drawn = alms.plan.draw_strength(SEED, 0)   # the cars' season-long effects of season 0
     frames = []
     for j in (0, 2):
         race = alms.races[j]
-        frames.append(outcomes_to_results(race, run_race(race, race_rng(SEED, 0, j), log=False)))
+        outcome = run_race(race, race_rng(SEED, 0, j), log=False, season_pace_s=alms.plan.season_pace(race, drawn))
+        frames.append(outcomes_to_results(race, outcome))
     alms_results = pd.concat(frames, ignore_index=True)[RESULT_COLUMNS].copy()
     alms_results["time_s"] = alms_results["time_s"].round(1)
     return {"default-season-results": results, "default-season-standings": standings,

@@ -26,6 +26,8 @@ from sim.montecarlo.runner import Chunk, ChunkOutcome, execute_job
 from sim.rules import award_invitations, compute_standings
 from sim.rules.points import _choose_scale  # the rules engine's own scale choice: same max points as scored
 from sim.scenario import CompiledScenario, resolve_scenario
+from sim.strength.persistence import persistence
+from sim.strength.prior import car_strength
 
 # Metric values are stored as integers `round(value * unit)`: sums stay exact and int64 sums of
 # squares cannot overflow before ~10^7 seasons (|value| <= 1 at unit 1e6; gaps, grids < 10^4 at 1e3).
@@ -41,6 +43,7 @@ SUMMARY_METRICS = (  # (metric of the `all` scope, column of the one-row-per-sce
     ("podium_tie", "p_podium_points_tie"),
     ("rank_corr", "strength_rank_corr"),
     ("rank_corr_full_season", "strength_rank_corr_full_season"),
+    ("persistence", "persistence"),
     ("grid", "grid_per_race"),
     ("full_season_share", "full_season_share"),
 )
@@ -86,32 +89,16 @@ class ScenarioPlan:
 
     def keys(self) -> list[Key]:
         keys: list[Key] = [("all", "", m) for m in TITLE_METRICS]
-        keys += [("all", "", "grid"), ("all", "", "full_season_share"), ("all", "", "invitations")]
+        keys += [("all", "", "grid"), ("all", "", "full_season_share"), ("all", "", "invitations"),
+                 ("all", "", "persistence")]
         keys += [("title", t.title, m) for t in self.titles for m in TITLE_METRICS]
         for class_name in self.classes:
-            keys += [("class", class_name, "grid"), ("class", class_name, "full_season_share")]
+            keys += [("class", class_name, "grid"), ("class", class_name, "full_season_share"),
+                     ("class", class_name, "persistence")]
         keys += [("round", str(number), "grid") for number in dict.fromkeys(self.rounds)]
         keys += [("region", region, "invitations") for region in self.regions]
         keys += [("region", region, "grid") for region in self.regions]
         return keys
-
-
-def car_strength(compiled: CompiledScenario) -> dict[str, float]:
-    """Each car's expected pace: lap time % over its class reference, averaged over the calendar's races.
-
-    Lap time = class reference x (1 + BoP %) + entry `pace_offset_s` + the crew's mean driver offset
-    (rating offset from the race model + the driver's own offset): the compiled `RaceField` arrays.
-    Crew members weigh equally (an approximation: real drive-time shares follow the drive-time rules).
-    """
-    totals: dict[str, list[float]] = {}
-    for race in compiled.races:
-        arrays = race.field
-        for k in range(arrays.n):
-            reference = race.venue.reference_lap_s[arrays.classes[k]]
-            crew = arrays.driver_pace[k]
-            lap = arrays.base_lap[k] + (sum(crew) / len(crew) if crew else 0.0)
-            totals.setdefault(arrays.cars[k], []).append(100.0 * (lap / reference - 1.0))
-    return {car: sum(values) / len(values) for car, values in totals.items()}
 
 
 def _max_race_points(compiled: CompiledScenario, race_index: int, scale_name: str | None) -> float:
@@ -233,6 +220,7 @@ def season_values(plan: ScenarioPlan, seed: int, seasons: range) -> tuple[list[K
 
     compiled, rulebook = plan.compiled, plan.compiled.rulebook
     results, _ = simulate_results(compiled, seed, seasons)
+    strengths = _season_strengths(plan, seed, seasons)
     final = compute_standings(results, rulebook)
     awards = award_invitations(final, results, rulebook)
     n = len(seasons)
@@ -261,8 +249,8 @@ def season_values(plan: ScenarioPlan, seed: int, seasons: range) -> tuple[list[K
         "countback_tie": (np.round(top[:, :, 0], 6) == np.round(top[:, :, 1], 6)).astype(float),
         "podium_tie": ((np.round(top[:, :, 0], 6) == np.round(top[:, :, 1], 6))
                        | (np.round(top[:, :, 1], 6) == np.round(top[:, :, 2], 6))).astype(float),
-        "rank_corr": _rank_correlations(final, plan, titles, seasons),
-        "rank_corr_full_season": _rank_correlations(final, plan, titles, seasons, _full_season_cars(results, plan)),
+        "rank_corr": _rank_correlations(final, strengths, titles, seasons),
+        "rank_corr_full_season": _rank_correlations(final, strengths, titles, seasons, _full_season_cars(results, plan)),
     }
     class_wide = np.array([t.category == "" for t in plan.titles], dtype=bool)
     for metric, matrix in per_title.items():
@@ -273,6 +261,7 @@ def season_values(plan: ScenarioPlan, seed: int, seasons: range) -> tuple[list[K
         count = chosen.sum(axis=1)
         mean = np.where(chosen, np.nan_to_num(matrix), 0.0).sum(axis=1) / np.maximum(count, 1)
         put(("all", "", metric), mean, count > 0)
+    _persistence(results, plan, seasons, put)
     _participation(results, plan, seasons, put)
     _invitations(awards, plan, seasons, put)
     keys = plan.keys()
@@ -291,9 +280,34 @@ def _full_season_cars(results: pd.DataFrame, plan: ScenarioPlan) -> set[tuple[in
     return {(int(season), str(car)) for (season, car), races in started.items() if races == len(plan.race_ids)}
 
 
-def _rank_correlations(final: pd.DataFrame, plan: ScenarioPlan, titles: dict[str, int], seasons: range,
-                       only: set[tuple[int, str]] | None = None) -> np.ndarray:
-    """Spearman's rho between strength rank (1 = fastest car) and final position, per season x title.
+def _season_strengths(plan: ScenarioPlan, seed: int, seasons: range) -> list[dict[str, float]]:
+    """Per season, each car's strength that season: its prior pace (`plan.strength`) + its season-long
+    effect drawn from the season stream (sim.strength.season), % over the class reference."""
+    season_plan = plan.compiled.plan
+    out = []
+    for season in seasons:
+        drawn = season_plan.draw_strength(seed, season) if season_plan is not None else None
+        effect = dict(zip(season_plan.strength.cars, drawn)) if drawn is not None else {}
+        out.append({car: value + float(effect.get(car, 0.0)) for car, value in plan.strength.items()})
+    return out
+
+
+def _persistence(results: pd.DataFrame, plan: ScenarioPlan, seasons: range, put) -> None:
+    """Persistence of class positions (sim.strength.persistence) per class, and its mean over the classes."""
+    table = persistence(results[results["class"].isin(plan.classes)])
+    value = np.full((len(seasons), len(plan.classes)), np.nan)
+    for row in table.dropna(subset=["persistence"]).itertuples():
+        value[int(row.season) - seasons.start, plan.classes.index(row._2)] = row.persistence
+    for i, name in enumerate(plan.classes):
+        put(("class", name, "persistence"), np.nan_to_num(value[:, i]), ~np.isnan(value[:, i]))
+    known = ~np.isnan(value)
+    mean = np.where(known, np.nan_to_num(value), 0.0).sum(axis=1) / np.maximum(known.sum(axis=1), 1)
+    put(("all", "", "persistence"), mean, known.any(axis=1))
+
+
+def _rank_correlations(final: pd.DataFrame, strengths: list[dict[str, float]], titles: dict[str, int],
+                       seasons: range, only: set[tuple[int, str]] | None = None) -> np.ndarray:
+    """Spearman's rho between strength rank (1 = fastest car that season) and final position, per season x title.
 
     `only`: restrict to these (season, car), e.g. the full-season cars (part-timers finish low whatever their pace).
     """
@@ -301,7 +315,8 @@ def _rank_correlations(final: pd.DataFrame, plan: ScenarioPlan, titles: dict[str
     rows = final[final["title"].isin(list(titles))]
     for (season, title), group in rows.groupby(["season", "title"], sort=False):
         # best-car team scoring lists several cars: the team is as strong as its fastest car
-        strength = np.array([min((plan.strength.get(car, math.nan) for car in str(cars).split(";")), default=math.nan)
+        season_strength = strengths[int(season) - seasons.start]
+        strength = np.array([min((season_strength.get(car, math.nan) for car in str(cars).split(";")), default=math.nan)
                              for cars in group["car"]], dtype=float)
         known = ~np.isnan(strength)
         if only is not None:

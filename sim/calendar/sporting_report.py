@@ -17,6 +17,7 @@ CHART_METRICS = (  # (summary column, panel title)
     ("p_countback_tie", "P(countback tie at the top)"),
     ("strength_rank_corr", "strength vs position (Spearman)"),
     ("strength_rank_corr_full_season", "same, full-season cars only"),
+    ("persistence", "persistence of class positions"),
     ("grid_per_race", "cars per race"),
     ("full_season_share", "full-season share"),
 )
@@ -51,8 +52,26 @@ def paired_table(study: SportingStudy) -> Table:
     return out
 
 
+def persistence_table(study: SportingStudy) -> Table:
+    """Persistence of class positions per class (sim.strength.persistence): mean over the seasons ± se."""
+    rows = study.detail[(study.detail["scope"] == "class") & (study.detail["metric"] == "persistence")]
+    names = list(dict.fromkeys(study.detail["scenario"]))
+    out = Table(title="Persistence of class positions (mean Spearman rho over race pairs, per season): "
+                      "0 = every race a lottery")
+    out.add_column("class", style="bold")
+    for name in names:
+        out.add_column(name)
+    for group, cells in rows.groupby("group", sort=True):
+        by = cells.set_index("scenario")
+        out.add_row(str(group), *(f"{_number(by.loc[n, 'mean'])} ± {_number(by.loc[n, 'se'])}" if n in by.index else ""
+                                  for n in names))
+    return out
+
+
 def print_sporting(study: SportingStudy, console: Console | None = None) -> None:
-    (console or make_console(160)).print(paired_table(study))
+    console = console or make_console(160)
+    console.print(paired_table(study))
+    console.print(persistence_table(study))
 
 
 def chart_metrics(study: SportingStudy, table: pd.DataFrame) -> list[tuple[str, str, list[float] | None]]:

@@ -27,7 +27,8 @@ app = typer.Typer(
 )
 
 # Command modules, each with `register(app)`. Listed here so the order in --help is stable.
-COMMAND_MODULES = ("run", "standings", "validate", "race", "season", "montecarlo", "calendar", "ingest")
+COMMAND_MODULES = ("run", "standings", "validate", "race", "season", "montecarlo", "calendar", "ingest",
+                   "strength", "backtest")
 
 _state = {"debug": False}
 

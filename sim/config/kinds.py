@@ -55,6 +55,7 @@ KINDS: dict[str, ConfigKind] = {kind.name: kind for kind in (
     ConfigKind("calendars", "sim.config.calendars:ChampionshipCalendar", folders=("configs/calendars",)),
     ConfigKind("logistics", "sim.config.calendars:Logistics", files=("configs/logistics.yaml",)),
     ConfigKind("calendar-search", "sim.config.calendars:SearchConstraints", folders=("configs/calendar-search",)),
+    ConfigKind("strength", "sim.config.strength:StrengthModel", files=("configs/strength.yaml",)),
 )}
 
 

@@ -59,7 +59,11 @@ class ClassModel(StrictModel):
     pit_time_sigma: NonNegative = Field(0.08, description="Log-space spread of the stationary time.")
     lap_noise_pct: NonNegative = Field(description="Lap-to-lap standard deviation, % of the reference lap.")
     rating_pace_pct: dict[str, float] = Field(description="Lap-time offset by FIA rating, % of the reference lap.")
-    team_spread_pct: NonNegative = Field(description="Car-to-car pace spread (sd, % of the reference lap), drawn per race.")
+    season_spread_pct: NonNegative = Field(
+        description="Car-to-car pace spread that lasts a season (sd, % of the reference lap): each car's effect "
+                    "is drawn once per season from the season's own stream (docs/strength.md).")
+    race_spread_pct: NonNegative = Field(
+        description="Race-day form of a car on top of its season effect (sd, % of the reference lap), drawn per race.")
     rating_spread_pct: dict[str, NonNegative] = Field(
         description="Driver-to-driver pace spread inside a rating (sd, % of the reference lap), drawn per race.")
     qualifying_gain_pct: NonNegative = Field(2.0, description="A qualifying lap is this much faster than a race lap.")
@@ -69,6 +73,15 @@ class ClassModel(StrictModel):
     failure_per_hour: NonNegative = Field(description="Mechanical failure hazard per car-hour.")
     repair_probability: Probability = Field(description="Share of failures repaired in the garage (the rest retire).")
     repair_time_s: LogNormal
+
+    @model_validator(mode="before")
+    @classmethod
+    def _team_spread_was_split(cls, data):
+        """`team_spread_pct` (one spread drawn per race) became a season part and a race part."""
+        if isinstance(data, dict) and "team_spread_pct" in data:
+            raise ValueError("team_spread_pct was split into season_spread_pct (drawn once per season) and "
+                             "race_spread_pct (drawn per race); see docs/strength.md")
+        return data
 
     @model_validator(mode="after")
     def _ratings_complete(self) -> "ClassModel":

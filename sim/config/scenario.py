@@ -82,6 +82,33 @@ class ResultsSoFar(StrictModel):
                                           "whose rows have no `car_model` (a hand-written table).")
 
 
+class StrengthSource(StrictModel):
+    """An earlier season's results table whose pace observations also inform each car's strength."""
+
+    file: str = Field(description="Path, relative to the scenario file's folder or to the project root.")
+    weight: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.5, description="How much one of its races counts against one of this season's (1 = as much).")
+
+
+class StrengthOptions(StrictModel):
+    """Each car's season-long strength (docs/strength.md): drawn in every season from the posterior
+    learned from results, or from the prior (the class's season_spread_pct) without any."""
+
+    from_results_so_far: bool = Field(True, description="Learn from `results_so_far` (on by default).")
+    from_results: list[StrengthSource] = Field(
+        default_factory=list, description="Earlier seasons' results tables (a car is its number in its class).")
+    model: str | None = Field(None, description="Estimator parameters (default configs/strength.yaml).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _files_as_text(cls, data: Any) -> Any:
+        """`from_results: [a.csv, b.csv]` is accepted for `[{file: a.csv}, {file: b.csv}]`."""
+        if isinstance(data, dict) and isinstance(data.get("from_results"), list):
+            data = {**data, "from_results": [{"file": item} if isinstance(item, str) else item
+                                             for item in data["from_results"]]}
+        return data
+
+
 class ForcedOutcome(StrictModel):
     """One imposed result of a simulated race, applied in every season after the race is run."""
 
@@ -183,6 +210,10 @@ class MergedClass(StrictModel):
 
     model: str = Field(description="Race-model class whose behaviour the class uses (LMP2, LMP3, GT).")
     pace: str = Field(description="Key of venues.yaml reference_lap_s giving the class's lap time.")
+    season_spread_pct: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="The class's own season-long car spread (default: the borrowed class's).")
+    race_spread_pct: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="The class's own race-day car form (default: the borrowed class's).")
 
 
 class MergedCarModel(StrictModel):
@@ -224,6 +255,7 @@ class Scenario(StrictModel):
         default_factory=list, description="Titles added to the scenario's rulebook, typically joint "
                                           "classifications across `championships` (Title.championships).")
     merge: Merge | None = None
+    strength: StrengthOptions = Field(default_factory=StrengthOptions)
     options: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")

@@ -15,9 +15,9 @@ def simulate_race(scenario, race: str = "R1", seed: int | None = None,
     """Simulate one race of a scenario (path, name, Scenario or CompiledScenario).
 
     With `seed`: the race exactly as season `season` of that seed runs it in `sim season` / the Monte
-    Carlo (its participation draw, `sim.seeds.race_rng(seed, season, race_index)`, forced outcomes), so
-    the rows equal that season's. With an explicit `rng`: the race model alone on the race's full entry
-    list. Returns (results table, event log) as DataFrames (the log empty with `log=False`).
+    Carlo (its participation and season-strength draws, `sim.seeds.race_rng(seed, season, race_index)`,
+    forced outcomes), so the rows equal that season's. With an explicit `rng`: the race model alone on the
+    race's full entry list, every car at its prior pace (no season-long effect). Returns (results table, event log) as DataFrames (the log empty with `log=False`).
     """
     from sim.scenario import CompiledScenario
     from sim.season import load_compiled, season_race
@@ -37,7 +37,8 @@ def simulate_race(scenario, race: str = "R1", seed: int | None = None,
         raise InputError(compiled.source, "--race", f"{race} is already run in this scenario (results_so_far): "
                                                     "its real results are kept, not simulated")
     presence = plan.draw_presence(seed, season) if plan is not None else None
-    ran = season_race(compiled, seed, season, compiled_race, presence, with_log=log)
+    strength = plan.draw_strength(seed, season) if plan is not None else None
+    ran = season_race(compiled, seed, season, compiled_race, presence, with_log=log, strength=strength)
     if ran is None:
         raise InputError(compiled.source, "--race", f"no car enters {race} in season {season} of seed {seed}")
     run, outcome = ran

@@ -35,7 +35,8 @@ class RaceField:
     driver_pace_matrix: np.ndarray        # (n, 4) the same, +inf past the crew (for argmin)
     traffic_s: tuple[float, ...]
     noise_sd: np.ndarray                  # lap-to-lap sd per car
-    form_sd: np.ndarray                   # per-race car pace spread (sd)
+    form_sd: np.ndarray                   # race-day car form (sd), on top of the season effect
+    pct_s: np.ndarray                     # seconds per lap of 1 % of the car's class reference lap
     driver_form_sd: np.ndarray            # (n, 4) per-race driver pace spread (sd), 0 past the crew
     qualifying_gain_s: np.ndarray
     qualifying_sd: np.ndarray
@@ -155,7 +156,7 @@ def build_field(race) -> RaceField:
         driver_pace.append(offsets)
         traffic_s.append(loss[entry.class_name] - base_loss[entry.class_name])
         noise_sd.append(lap * cls.lap_noise_pct / 100)
-        form_sd.append(lap * cls.team_spread_pct / 100)
+        form_sd.append(lap * cls.race_spread_pct / 100)
         for i, rating in enumerate(entry.ratings):
             driver_form_sd[index, i] = lap * cls.rating_spread_pct[rating] / 100
         q_gain.append(lap * cls.qualifying_gain_pct / 100)
@@ -201,7 +202,8 @@ def build_field(race) -> RaceField:
         class_order=tuple(class_names), class_idx=tuple(class_names.index(e.class_name) for e in entries),
         base_lap=tuple(base_lap), driver_pace=tuple(driver_pace),
         driver_pace_matrix=np.array([list(p) + [math.inf] * (4 - len(p)) for p in driver_pace]), traffic_s=tuple(traffic_s),
-        noise_sd=np.array(noise_sd), form_sd=np.array(form_sd), driver_form_sd=driver_form_sd, qualifying_gain_s=np.array(q_gain),
+        noise_sd=np.array(noise_sd), form_sd=np.array(form_sd),
+        pct_s=np.array([ref[e.class_name] / 100 for e in entries]), driver_form_sd=driver_form_sd, qualifying_gain_s=np.array(q_gain),
         qualifying_sd=np.array(q_sd), qualifying_driver=tuple(q_driver),
         pit_lane_loss_s=venue.pit_lane_loss_s, fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
         neutral_fuel_factor=tuple(neutral), refuel_rate=tuple(refuel_rate), reserve_laps=tuple(reserve),

@@ -115,7 +115,7 @@ def plan_tables(race, lap_factor: float) -> PlanTables:
 class _Race:
     """State and event handlers of one running race; `run()` returns a RaceOutcome."""
 
-    def __init__(self, race, rng: np.random.Generator, log: bool = True):
+    def __init__(self, race, rng: np.random.Generator, log: bool = True, season_pace_s=None):
         f = race.field
         self.race = race
         self.f = f
@@ -152,6 +152,8 @@ class _Race:
         q_laps = sporting.qualifying.laps
         normals = rng.standard_normal(n * (5 + q_laps))
         form = normals[:n] * f.form_sd
+        if season_pace_s is not None:   # the cars' season-long effects, drawn by the season (sim.season_plan)
+            form = form + season_pace_s
         driver_pace = f.driver_pace_matrix + normals[n:5 * n].reshape(n, 4) * f.driver_form_sd
         q_noise = np.sort(normals[5 * n:].reshape(n, q_laps), axis=1)[:, race.qualifying_rank - 1]
         # lap-to-lap sd; a stint of n laps runs at its own mean lap, drawn when it starts (`_stint_noise`)
@@ -1294,10 +1296,13 @@ def gc_paused():
             gc.enable()
 
 
-def run_race(race, rng: np.random.Generator, log: bool = True) -> RaceOutcome:
+def run_race(race, rng: np.random.Generator, log: bool = True, season_pace_s=None) -> RaceOutcome:
     """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas.
 
     `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same.
+    `season_pace_s`: each car's season-long pace effect (s per lap, one per car of the field, + slower),
+    drawn once per season from the season's stream (`sim.season_plan.SeasonPlan.season_pace`) and added to
+    the race-day form; None: every car at its prior pace. The race's own draws do not depend on it.
     The cyclic garbage collector is paused during the race (`gc_paused`)."""
     with gc_paused():
-        return _Race(race, rng, log).run()
+        return _Race(race, rng, log, season_pace_s).run()

@@ -18,14 +18,17 @@ from sim.calendar.sporting import (
 )
 from sim.rules import compute_standings
 from sim.season import simulate_results
-from tests.conftest import SCENARIOS, run_cli
+from tests.conftest import CONFIGS, SCENARIOS, run_cli
 
 PROBABILITIES = ("open_final_round", "open_final_race", "countback_tie", "podium_tie", "full_season_share")
 TWO_RACES = (("dubai", "2026-01-31", 1), ("yas-marina", "2026-02-07", 1))
+FOUR_RACES = (("dubai", "2026-01-31", 2), ("yas-marina", "2026-02-07", 2))
 
 
-def toy_scenario(folder, name, pace_step, rounds=TWO_RACES, regions=("Europe", "Far East"), cars=8):
-    """An LMP2-only field of identical Oreca crews whose team pace differs by `pace_step` s/lap per car."""
+def toy_scenario(folder, name, pace_step, rounds=TWO_RACES, regions=("Europe", "Far East"), cars=8,
+                 season_spread=0.0):
+    """An LMP2-only field of identical Oreca crews whose team pace differs by `pace_step` s/lap per car;
+    `season_spread`: the LMP2 season-long car spread (default 0: the cars differ only by `pace_step`)."""
     entries = [{"car": str(10 + k), "team": f"Team {k}", "class": "LMP2", "car_model": "Oreca 07 - Gibson",
                 "home_region": regions[k % len(regions)], "pace_offset_s": round(pace_step * k, 6),
                 "drivers": [{"name": f"Bronze {k}", "rating": "Bronze"}, {"name": f"Silver {k}", "rating": "Silver"},
@@ -36,6 +39,11 @@ def toy_scenario(folder, name, pace_step, rounds=TWO_RACES, regions=("Europe", "
                 "calendar": {"season": "2025-26", "rounds": [
                     {"venue": venue, "date": date, "races": [{"hours": 4, "start_local": "15:00"}] * races}
                     for venue, date, races in rounds]}}
+    model = yaml.safe_load((CONFIGS / "race-model.yaml").read_text(encoding="utf-8"))
+    model["classes"]["LMP2"]["season_spread_pct"] = season_spread
+    model_file = folder / f"{name}-race-model.yaml"
+    model_file.write_text(yaml.safe_dump(model), encoding="utf-8")
+    scenario["options"] = {"race_model": str(model_file)}
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
     return path
@@ -45,6 +53,8 @@ def toy_scenario(folder, name, pace_step, rounds=TWO_RACES, regions=("Europe", "
 def toys(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sporting")
     return {"flat": toy_scenario(folder, "flat", 0.001), "strong": toy_scenario(folder, "strong", 0.8),
+            "flat-4": toy_scenario(folder, "flat-4", 0.001, rounds=FOUR_RACES),
+            "flat-season": toy_scenario(folder, "flat-season", 0.001, rounds=FOUR_RACES, season_spread=1.0),
             "one-round": toy_scenario(folder, "one-round", 0.3, rounds=(("dubai", "2026-01-31", 2),)),
             "one-race": toy_scenario(folder, "one-race", 0.3, rounds=(("dubai", "2026-01-31", 1),))}
 
@@ -103,6 +113,18 @@ def test_rank_correlation_separates_a_flat_field_from_a_spread_one(toys):
     assert strong["mean"] > 0.4 and strong["delta_vs_first"] > 3 * strong["se_delta"]
     # no participation model here: every car is a full-season car
     assert metric(study.detail, "strong", "rank_corr_full_season", "title", "LMP2 teams")["mean"] == strong["mean"]
+
+
+def test_rank_correlation_and_persistence_follow_the_season_long_strength(toys):
+    """Identical entries, but each car's season effect (sd 1 % of the lap) drawn once per season: the faster
+    cars of the season finish higher (rank correlation against the drawn strength) and race after race
+    (persistence); without the season effect both are zero within the Monte Carlo error."""
+    study = sporting_study([toys["flat-4"], toys["flat-season"]], 30, 3, executor="serial")
+    for name, scope, group, least in (("rank_corr", "title", "LMP2 teams", 0.3), ("persistence", "class", "LMP2", 0.1)):
+        flat = metric(study.detail, "flat-4", name, scope, group)
+        season = metric(study.detail, "flat-season", name, scope, group)
+        assert abs(flat["mean"]) <= 3 * flat["se"], name
+        assert season["mean"] > least and season["delta_vs_first"] > 3 * season["se_delta"], name
 
 
 def test_one_round_calendar_is_open_before_its_final_round_by_definition(toys):

@@ -47,12 +47,18 @@ def test_no_hidden_randomness(alms_2023, monkeypatch):
     run_race(alms_2023.races[1], race_rng(5, 0, 1))
 
 
-def test_simulate_race_seed_equals_rng_and_race_index(alms_2023):
+def test_simulate_race_seed_equals_rng_and_race_index_with_the_season_strength(alms_2023):
+    """seed=N runs the race as season 0 of N does: its stream race_rng(N, 0, index) and the cars' season-long
+    effects drawn from the season stream; rng= runs the race model alone, every car at its prior pace."""
     by_seed, log_seed = simulate_race(alms_2023, race="R3", seed=42)
-    by_rng, log_rng = simulate_race(alms_2023, race="R3", rng=race_rng(42, 0, 2))
-    pd.testing.assert_frame_equal(by_seed, by_rng)
-    pd.testing.assert_frame_equal(log_seed, log_rng)
+    race, plan = alms_2023.races[2], alms_2023.plan
+    season_pace = plan.season_pace(race, plan.draw_strength(42, 0))
+    outcome = run_race(race, race_rng(42, 0, 2), season_pace_s=season_pace)
+    pd.testing.assert_frame_equal(by_seed, outcomes_to_results(race, outcome))
+    pd.testing.assert_frame_equal(log_seed, log_to_frame(race, outcome))
     assert set(by_seed["race"]) == {"R3"} and set(by_seed["round"]) == {2}
+    by_rng, _ = simulate_race(alms_2023, race="R3", rng=race_rng(42, 0, 2))
+    assert not by_seed["time_s"].equals(by_rng["time_s"])   # the season effect changes the race
 
 
 def test_cli_race_matches_api(tmp_path):

@@ -61,13 +61,16 @@ def imsa_neutralisations_per_4h(data: Path) -> float:
     return periods / hours * 4
 
 
-def simulate(race, seeds=range(RACES)) -> dict:
+def simulate(compiled, race, seeds=range(RACES)) -> dict:
+    """Each seed is one season of the scenario: the cars' season-long effects (season stream) plus the race."""
     f = race.field
     cls = np.array(f.class_idx)
     out = {"winner": {name: [] for name in f.class_order}, "gap_s": {name: [] for name in f.class_order},
            "classified": [], "neutralisations": [], "neutral_minutes": []}
+    plan = compiled.plan
     for seed in seeds:
-        o = run_race(race, race_rng(seed, 0, race.index))
+        season_pace = plan.season_pace(race, plan.draw_strength(seed, 0))
+        o = run_race(race, race_rng(seed, 0, race.index), season_pace_s=season_pace)
         for k, name in enumerate(f.class_order):
             members = np.flatnonzero((cls == k) & (o.status != DNF))
             order = members[np.lexsort((o.time_s[members], -o.laps[members]))]
@@ -82,7 +85,7 @@ def simulate(race, seeds=range(RACES)) -> dict:
 
 @pytest.fixture(scope="module")
 def simulated(alms_2023):
-    return {"dubai": simulate(alms_2023.races[0]), "yas-marina": simulate(alms_2023.races[2])}
+    return {"dubai": simulate(alms_2023, alms_2023.races[0]), "yas-marina": simulate(alms_2023, alms_2023.races[2])}
 
 
 @pytest.mark.parametrize("venue", ["dubai", "yas-marina"])

@@ -1,0 +1,52 @@
+"""`sim backtest SCENARIO --results REAL --runs N [--seed S] [--out DIR]`: title odds checked against a real season."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from sim.errors import InputError
+
+STEPS = ("round", "race")
+
+
+def backtest(
+    scenario: str = typer.Argument(..., help="Scenario (path or name under scenarios/) of the real season."),
+    results: Path = typer.Option(..., "--results", help="The real season's results table (every race)."),
+    runs: int = typer.Option(200, "--runs", help="Simulated seasons per forecast."),
+    seed: int = typer.Option(1, "--seed", help="Root seed (the same after every round)."),
+    out: Path = typer.Option(Path("backtest"), "--out", help="Output folder."),
+    workers: int | None = typer.Option(None, "--workers", help="Local processes (default: all cores; 1 = serial)."),
+    after: str = typer.Option("round", "--after", help="Forecast after each `round` or each `race`."),
+    race_model: Path | None = typer.Option(None, "--race-model", help="Race-model parameters to use instead."),
+    strength: Path | None = typer.Option(None, "--strength", help="Estimator parameters to use instead."),
+) -> None:
+    """Forecast every title after each round of a real season and score the odds against what happened,
+    next to a uniform forecast and a 'points so far, equal cars' one."""
+    from sim.forecast.backtest import backtest as run_backtest
+    from sim.forecast.report import print_summary, write_outputs
+    from sim.io import check_output_folder
+
+    if runs < 1:
+        raise InputError(None, "--runs", f"must be a whole number > 0, got {runs}")
+    if seed < 0:
+        raise InputError(None, "--seed", f"must be a whole number >= 0, got {seed}")
+    if workers is not None and workers < 1:
+        raise InputError(None, "--workers", f"must be a whole number >= 1, got {workers}")
+    if after not in STEPS:
+        raise InputError(None, "--after", f"must be one of {', '.join(STEPS)}, got {after!r}")
+    for option, path in (("--race-model", race_model), ("--strength", strength), ("--results", results)):
+        if path is not None and not path.exists():
+            raise InputError(path, option, "file not found")
+    check_output_folder(out)
+    result = run_backtest(scenario, results, runs, seed, executor="serial" if workers == 1 else "processes",
+                          workers=workers, race_model=race_model, strength_model=strength, step=after,
+                          progress=lambda message: typer.echo(message, err=True))
+    written = write_outputs(result, out)
+    print_summary(result)
+    typer.echo(f"wrote {', '.join(written)} in {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("backtest")(backtest)
