@@ -24,6 +24,7 @@ def backtest(
 ) -> None:
     """Forecast every title after each round of a real season and score the odds against what happened,
     next to a uniform forecast and a 'points so far, equal cars' one."""
+    from sim.cli import output
     from sim.forecast.backtest import backtest as run_backtest
     from sim.forecast.report import print_summary, write_outputs
     from sim.io import check_output_folder
@@ -45,8 +46,8 @@ def backtest(
                           progress=lambda message: typer.echo(message, err=True))
     written = write_outputs(result, out)
     print_summary(result)
-    typer.echo(f"wrote {', '.join(written)} in {out}", err=True)
+    output.wrote(out, files=written)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("backtest")(backtest)
+    app.command("backtest", short_help="Title odds after each round of a real season, scored.")(backtest)

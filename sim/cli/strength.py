@@ -22,6 +22,7 @@ def strength(
     model: Path | None = typer.Option(None, "--strength", help="Estimator parameters (default configs/strength.yaml)."),
 ) -> None:
     """What the model believes about each car: pace vs its class's typical car (% and s/lap), sd, races used."""
+    from sim.cli import output
     from sim.io import check_output_file
     from sim.strength.table import load_optional_strength_model, rounded, strength_from_results
 
@@ -35,7 +36,7 @@ def strength(
         write_table_atomic(rounded(frame), out)
     _print(frame, results)
     if out is not None:
-        typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+        output.wrote(out, f"{len(frame)} cars")
 
 
 def _print(frame, results: Path) -> None:
@@ -52,4 +53,4 @@ def _print(frame, results: Path) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("strength")(strength)
+    app.command("strength", short_help="Each car's season-long pace, estimated from results.")(strength)
