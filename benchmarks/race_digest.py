@@ -29,6 +29,15 @@ ARRAYS = ("laps", "time_s", "status", "class_position", "overall_position", "cat
           "pit_stops", "fuel_used_l", "fastest_lap_s", "grid", "drive_time_breaches")
 
 
+def plain(value):
+    """Named tuples (log entries, pit-stop records) as plain tuples: the digest hashes values, not types."""
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 def digest(path: Path, races: int) -> str:
     calendar = compile_scenario(path).races
     sha = hashlib.sha256()
@@ -37,7 +46,7 @@ def digest(path: Path, races: int) -> str:
                            log=i % 4 == 0)
         for name in ARRAYS:
             sha.update(np.ascontiguousarray(getattr(outcome, name)).tobytes())
-        sha.update(repr((outcome.drive_time_s, outcome.wet, outcome.neutralisations, outcome.log)).encode())
+        sha.update(repr(plain((outcome.drive_time_s, outcome.wet, outcome.neutralisations, outcome.log))).encode())
     return sha.hexdigest()[:16]
 
 

@@ -24,9 +24,9 @@ from sim.montecarlo.paired import run_paired_study as _run_paired
 from sim.montecarlo.runner import StudyResult
 from sim.montecarlo.runner import run_study as _run_study
 from sim.montecarlo.stopping import max_title_se
-from sim.race import simulate_race as _simulate_race
 from sim.report.frames import car_invitations, car_titles, numeric
 from sim.season import ScenarioKernel, SeasonOutcome
+from sim.season import simulate_race as _simulate_race
 from sim.season import simulate_season as _simulate_season
 
 __all__ = ["PairedStudy", "RaceRun", "SeasonOutcome", "Study", "simulate_race", "simulate_season", "run_study",

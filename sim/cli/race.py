@@ -23,7 +23,7 @@ def race_command(scenario: str, race: str, seed: int, out: Optional[Path], log: 
     """Race `race` exactly as season `index` of `seed` runs it (`sim season --seed --index`): the same
     participation draw, race stream and forced outcomes, so the rows equal that season's."""
     from sim.io import write_table_atomic
-    from sim.race import simulate_race
+    from sim.season import simulate_race
     from sim.results import REQUIRED_COLUMNS, validate_results, write_results
 
     _check_seed(seed)

@@ -1,8 +1,8 @@
-"""The numeric view of one race's field: per-car pace, pit, fuel, hazard and drive-time arrays.
+"""The numeric view of one race's field: per-car pace, pit, fuel, hazard and drive-time constants.
 
 Built once per CompiledRace (venue x entries x race model x sporting rules) and reused by every
-simulated run of that race; plain Python lists where the hot path indexes single cars (faster than
-numpy scalars), numpy arrays where whole-field draws are scaled.
+simulated run of that race; tuples where the hot path indexes single cars (faster than numpy scalars),
+numpy arrays where whole-field draws are scaled.
 """
 
 from __future__ import annotations
@@ -11,8 +11,45 @@ import dataclasses
 import functools
 import math
 import operator
+from typing import NamedTuple
 
 import numpy as np
+
+from sim.race.drive_rules import driver_limits
+from sim.race.traffic import ClassTraffic, class_traffic, incident_factor, reference_traffic
+
+
+class PitConstants(NamedTuple):
+    """What a pit stop of one car reads (`sim.race.pit`)."""
+
+    fuel_per_lap: float
+    capacity: float
+    reserve_laps: int
+    refuel_rate: float
+    tyre_stints: int            # stints on one set of tyres
+    tyre_change_s: float
+    driver_change_s: float
+    sigma: float                # log-normal spread of the stationary time
+    neutral_saving: float       # 1 - fuel burnt under neutralisation as a share of green running
+
+
+class StintConstants(NamedTuple):
+    """Per car: the laps of a full-tank stint, and what a stop with a driver change costs (pit-lane
+    loss + driver change), for the drive-time plan."""
+
+    full_laps: list[int]
+    stop_cost: list[float]
+
+
+class RaceArrays(NamedTuple):
+    """The per-car values a race's set-up combines with its draws (`sim.race.draws`), as numpy arrays."""
+
+    base_lap: np.ndarray
+    traffic_s: np.ndarray
+    class_idx: np.ndarray
+    failure_column: np.ndarray   # failure rate as a column, never 0
+    rows: np.ndarray             # 0..n-1
+    qualifying_driver: np.ndarray
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +106,7 @@ class RaceField:
 
     @functools.cached_property
     def plan_cache(self) -> dict:
-        """Drive-time plan tables by lap factor (sim.race.model.plan_tables), filled on first use."""
+        """Drive-time plan tables by lap factor (`sim.race.planner.plan_tables`), filled on first use."""
         return {}
 
     @functools.cached_property
@@ -83,42 +120,24 @@ class RaceField:
         return tuple(range(self.n))
 
     @functools.cached_property
-    def stint_constants(self) -> tuple[list[int], list[float]]:
-        """Per car, the laps of a full-tank stint and the time a stop with a driver change costs
-        (pit-lane loss + driver change), for the drive-time plan."""
+    def stint_constants(self) -> StintConstants:
+        """Per car, the laps of a full-tank stint and the time a stop with a driver change costs."""
         full = [max(1, int(self.fuel_capacity[c] / self.fuel_per_lap[c]) - self.reserve_laps[c]) for c in range(self.n)]
-        return full, [self.pit_lane_loss_s + self.driver_change_s[c] for c in range(self.n)]
+        return StintConstants(full, [self.pit_lane_loss_s + self.driver_change_s[c] for c in range(self.n)])
 
     @functools.cached_property
-    def race_arrays(self) -> tuple:
-        """The per-car tuples a race's set-up combines with its draws, as numpy arrays made once:
-        (base lap, traffic loss, class index, failure rate as a column (never 0), row index, qualifying
-        driver)."""
-        return (np.array(self.base_lap), np.array(self.traffic_s), np.array(self.class_idx),
-                np.maximum(self.failure_rate, 1e-300)[:, None], np.arange(self.n),
-                np.array(self.qualifying_driver))
+    def race_arrays(self) -> RaceArrays:
+        """The per-car values a race's set-up combines with its draws, as numpy arrays made once."""
+        return RaceArrays(np.array(self.base_lap), np.array(self.traffic_s), np.array(self.class_idx),
+                          np.maximum(self.failure_rate, 1e-300)[:, None], np.arange(self.n),
+                          np.array(self.qualifying_driver))
 
     @functools.cached_property
-    def pit_constants(self) -> list[tuple]:
-        """Per car, the constants a pit stop reads, as one tuple (one lookup per stop instead of ten):
-        (fuel per lap, tank, reserve laps, refuel rate, tyre stints, tyre change s, driver change s,
-        pit-time sigma, 1 - neutral fuel factor)."""
-        return [(self.fuel_per_lap[c], self.fuel_capacity[c], self.reserve_laps[c], self.refuel_rate[c],
-                 self.tyre_stints[c], self.tyre_change_s[c], self.driver_change_s[c], self.pit_sigma[c],
-                 1.0 - self.neutral_fuel_factor[c]) for c in range(self.n)]
-
-
-def _traffic(class_names: list[str], ref: dict[str, float], counts: dict[str, int],
-             pass_loss: float, passed_loss: float) -> tuple[dict[str, float], dict[str, float]]:
-    """Time lost per lap to multi-class traffic, and passes made + suffered per lap, per class."""
-    loss, passes = {}, {}
-    for name in class_names:
-        lap = ref[name]
-        made = sum(counts.get(other, 0) * (1 - lap / ref[other]) for other in ref if ref[other] > lap)
-        suffered = sum(counts.get(other, 0) * (lap / ref[other] - 1) for other in ref if ref[other] < lap)
-        loss[name] = pass_loss * made + passed_loss * suffered
-        passes[name] = made + suffered
-    return loss, passes
+    def pit_constants(self) -> list[PitConstants]:
+        """Per car, the constants a pit stop reads (one lookup per stop instead of ten)."""
+        return [PitConstants(self.fuel_per_lap[c], self.fuel_capacity[c], self.reserve_laps[c], self.refuel_rate[c],
+                             self.tyre_stints[c], self.tyre_change_s[c], self.driver_change_s[c], self.pit_sigma[c],
+                             1.0 - self.neutral_fuel_factor[c]) for c in range(self.n)]
 
 
 def build_field(race) -> RaceField:
@@ -130,10 +149,9 @@ def build_field(race) -> RaceField:
     counts = {name: sum(e.class_name == name for e in entries) for name in class_names}
     ref = {name: venue.reference_lap_s[name] for name in class_names}
     traffic = model.traffic
-    loss, passes = _traffic(class_names, ref, counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    loss, passes = class_traffic(class_names, ref, counts, traffic)
     # The venue reference laps already hold the traffic of the field they were measured in.
-    reference_counts = {name: traffic.reference_field.get(name, 0) for name in class_names}
-    base_loss, _ = _traffic(class_names, ref, reference_counts, traffic.pass_loss_s, traffic.passed_loss_s)
+    base_loss = reference_traffic(class_names, ref, traffic).loss_s
 
     race_seconds = race.hours * 3600.0
 
@@ -175,7 +193,7 @@ def build_field(race) -> RaceField:
         tyre_stints.append(cls.tyre_stints)
         dc_s.append(cls.driver_change_s)
         pit_sigma.append(cls.pit_time_sigma)
-        traffic_factor = 1 + traffic.incident_per_pass * passes[entry.class_name]
+        traffic_factor = incident_factor(passes[entry.class_name], traffic)
         per_driver = tuple(cls.incident_per_hour * cls.rating_incident_factor[r] * venue.incident_factor
                            * traffic_factor / 3600 for r in entry.ratings)
         hazard.append(per_driver)
@@ -184,15 +202,9 @@ def build_field(race) -> RaceField:
         repair_p.append(cls.repair_probability)
         repair_med.append(cls.repair_time_s.median)
         repair_sig.append(cls.repair_time_s.sigma)
-        rules = sporting.drive_rules(entry.class_name, len(entry.drivers), race.hours)
-        mins, maxs = [], []
-        for rating in entry.ratings:
-            applicable = [rule for rule in rules if not rule.ratings or rating in rule.ratings]
-            mins.append(60 * max((rule.min_minutes for rule in applicable), default=0.0))
-            limits = [rule.max_minutes for rule in applicable if rule.max_minutes is not None]
-            maxs.append(60 * min(limits) if limits else math.inf)
-        min_drive.append(tuple(mins))
-        max_drive.append(tuple(maxs))
+        mins, maxs = driver_limits(sporting, entry.class_name, entry.ratings, race.hours)
+        min_drive.append(mins)
+        max_drive.append(maxs)
 
     return RaceField(
         n=n, cars=tuple(e.car for e in entries), teams=tuple(e.team for e in entries),
@@ -225,15 +237,14 @@ _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
 
 
-def _traffic_of(full: RaceField, race) -> tuple[dict[str, float], dict[str, float]]:
+def _traffic_of(full: RaceField, race) -> ClassTraffic:
     """The traffic loss and passes per class of `full`'s own class counts (cached on the field)."""
     cached = full.__dict__.get("_traffic_of")
     if cached is None:
-        venue, traffic = race.venue, race.model.traffic
+        venue = race.venue
         ref = {name: venue.reference_lap_s[name] for name in full.class_order}
         counts = {name: full.classes.count(name) for name in full.class_order}
-        cached = full.__dict__["_traffic_of"] = _traffic(list(full.class_order), ref, counts,
-                                                         traffic.pass_loss_s, traffic.passed_loss_s)
+        cached = full.__dict__["_traffic_of"] = class_traffic(list(full.class_order), ref, counts, race.model.traffic)
     return cached
 
 
@@ -258,9 +269,9 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     ref = {name: venue.reference_lap_s[name] for name in class_order}
     new_counts = {name: classes.count(name) for name in class_order}
     old_loss, old_passes = _traffic_of(full, race)
-    new_loss, new_passes = _traffic(list(class_order), ref, new_counts, traffic.pass_loss_s, traffic.passed_loss_s)
-    per_pass = traffic.incident_per_pass
-    scale = {name: (1 + per_pass * new_passes[name]) / (1 + per_pass * old_passes[name]) for name in class_order}
+    new_loss, new_passes = class_traffic(list(class_order), ref, new_counts, traffic)
+    scale = {name: incident_factor(new_passes[name], traffic) / incident_factor(old_passes[name], traffic)
+             for name in class_order}
     full_traffic, full_hazard = full.traffic_s, full.incident_hazard
     traffic_s = tuple([full_traffic[c] + new_loss[name] - old_loss[name] for c, name in zip(keep, classes)])
     # the same class counts come back in many variants: each car's scaled hazards are kept per scale
@@ -283,8 +294,8 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     cached = subset.__dict__
     cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]
     full_laps, stop_cost = full.stint_constants
-    cached["stint_constants"] = ((list(pick(full_laps)), list(pick(stop_cost))) if len(keep) > 1
-                                 else ([full_laps[keep[0]]], [stop_cost[keep[0]]]))
+    cached["stint_constants"] = (StintConstants(list(pick(full_laps)), list(pick(stop_cost))) if len(keep) > 1
+                                 else StintConstants([full_laps[keep[0]]], [stop_cost[keep[0]]]))
     # the drive-time plan entries of a car depend on its own data and pace only: share them
     cached["plan_family"] = full.plan_family
     cached["family_index"] = tuple([full.family_index[i] for i in keep])

@@ -1,6 +1,6 @@
-"""A simulated race's result as numpy arrays (`RaceOutcome`), the end-of-race classification
-(flag, classification distance, drive-time penalties), and the conversion of many outcomes into the
-results table (`outcomes_to_results`, the only place pandas is used).
+"""A simulated race's result as numpy arrays (`RaceOutcome`), the fastest laps drawn after the race
+(`BestLaps`), and the conversion of many outcomes into the results table (`outcomes_to_results`, the only
+place pandas is used).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import itertools
 import math
 
 import numpy as np
+
+from sim.race.log import LogEntry
 
 STATUS_NAMES = ("classified", "not_classified", "dnf", "dsq")
 CLASSIFIED, NOT_CLASSIFIED, DNF, DSQ = range(4)
@@ -33,10 +35,10 @@ class RaceOutcome:
     drive_time_s: list[tuple[float, ...]]
     grid: np.ndarray            # overall grid slot (0 = pole)
     wet: bool
-    neutralisations: list[tuple[str, float, float]]   # (procedure, start s, end s)
+    neutralisations: list[tuple[str, float, float]]   # (procedure or RED, start s, end s)
     drive_time_breaches: np.ndarray   # bool per car
     events: int                 # simpy timeouts scheduled (car wake-ups, incidents, race control)
-    log: list[tuple[float, int, str, object]]   # empty when run with log=False
+    log: list[LogEntry]         # empty when run with log=False
     cancelled_events: int = 0   # of those, car wake-ups cancelled before firing (replaced plans)
 
     @property
@@ -55,30 +57,22 @@ class BestLaps:
     of an outcome share this object, so they share the values too)."""
     __slots__ = ("_state", "_values")
 
-    def __init__(self, state):
+    def __init__(self, state) -> None:
         self._state = state
-        self._values = None
+        self._values: np.ndarray | None = None
 
     def values(self) -> np.ndarray:
         if self._values is None:
-            self._values = _fastest_laps(self._state)
+            self._values = fastest_laps(self._state)
             self._state = None
         return self._values
-
-
-class _StintRecord:
-    """What `_fastest_laps` reads of a finished race (not the race itself, which is freed)."""
-    __slots__ = ("n", "stints", "noise_sd", "rng")
-
-    def __init__(self, state):
-        self.n, self.stints, self.noise_sd, self.rng = state.n, state.stints, state.noise_sd, state.rng
 
 
 MAX_STINT_LAPS = 400   # longest stint the fastest-lap table covers (longer stints use its last row)
 
 
 @functools.lru_cache(maxsize=None)
-def _best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarray]:
+def best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarray]:
     """For L = 0..limit independent standard normals: mean and sd of (largest - their mean).
 
     By numerical integration of the largest one's density L phi Phi^(L-1); for normals the largest
@@ -103,13 +97,14 @@ def _best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarr
 _GUMBEL_MEAN, _GUMBEL_SD = 0.5772156649015329, math.pi / math.sqrt(6.0)
 
 
-def _fastest_laps(state) -> np.ndarray:
-    """Best lap per car: over its stints, the stint's mean lap less its best lap's margin under the mean.
+def fastest_laps(state) -> np.ndarray:
+    """Best lap per car: over its stints, the stint's mean lap less its best lap's margin under the mean
+    (`state`: the race's stints, lap-noise sd per car and Generator, `sim.race.classification.RaceEnd`).
 
     A stint of L laps runs at its mean lap (the model draws that); its best lap is that mean minus
     sd x (largest of L normals - their mean), drawn here with the exact mean and sd of that margin and
     a Gumbel shape (the limit law of a maximum), from the race's Generator after the race."""
-    n = state.n
+    n = len(state.noise_sd)
     stints = state.stints
     if not stints:
         return np.full(n, np.nan)
@@ -122,127 +117,13 @@ def _fastest_laps(state) -> np.ndarray:
             return np.full(n, np.nan)
     cars = table[:, 0].astype(np.int64)
     laps = np.minimum(table[:, 2].astype(np.int64), MAX_STINT_LAPS)
-    mean, sd = _best_lap_offsets()
+    mean, sd = best_lap_offsets()
     shape = (state.rng.gumbel(size=len(table)) - _GUMBEL_MEAN) / _GUMBEL_SD
     margin = mean[laps] + sd[laps] * shape
     best = np.full(n, np.inf)
     np.minimum.at(best, cars, table[:, 3] - np.asarray(state.noise_sd)[cars] * margin)
     best[best == np.inf] = np.nan
     return best
-
-
-def classify(state) -> RaceOutcome:
-    """Apply the race-end rules (sporting.race_end, drive-time penalty) and order every class.
-
-    Plain Python over the ~40 cars: a few dozen small numpy calls cost more than the loops.
-    """
-    f = state.f
-    race = state.race
-    n = f.n
-    end_rules = race.sporting.race_end
-    penalty = race.sporting.drive_time_penalty
-    done = state.done                # the race's per-car Python lists (bools, ints, floats): read, not copied
-    missed = state.missed_flag
-    laps = list(state.final_laps)    # a lap penalty changes it
-    time_s = [r if d else t for d, r, t in zip(done, state.retire_t, state.finish_t)]
-    class_idx = f.class_idx
-
-    # A red flag stops the drive-time clocks; the minimums shrink in proportion or are waived (sporting rules).
-    red = state._red_time(0.0, state.T)
-    scale = (state.T - red) / state.T
-    if red and race.sporting.drive_time_minimums_after_red_flag == "waived":
-        scale = 0.0
-    breaches = [False] * n
-    first_bad = {}                                   # car -> index of its first driver out of the limits
-    for c, (drive, mins, maxs) in enumerate(zip(state.drive, f.min_drive_s, f.max_drive_s)):
-        if done[c] or missed[c]:
-            continue
-        for i, (t, low, high) in enumerate(zip(drive, mins, maxs)):
-            if t < low * scale - 1e-6 or t > high + 1e-6:
-                breaches[c] = True
-                first_bad[c] = i
-                break
-    if state.log_on:
-        for c, i in first_bad.items():
-            t = state.drive[c][i]
-            state.log.append((time_s[c], c, "drive_time_penalty",
-                              f"{f.drivers[c][i]} drove {t / 60:.1f} min "
-                              f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min); "
-                              f"penalty: {penalty.kind}"))
-    if first_bad and penalty.kind == "time":
-        for c in first_bad:
-            time_s[c] += penalty.seconds
-    elif first_bad and penalty.kind == "laps":
-        for c in first_bad:
-            laps[c] = max(laps[c] - penalty.laps, 0)
-
-    flag_required = end_rules.chequered_flag_required
-    winner = [0] * len(f.class_order)
-    for c in range(n):
-        if (not flag_required or not done[c]) and laps[c] > winner[class_idx[c]]:
-            winner[class_idx[c]] = laps[c]
-    needed = [math.ceil(end_rules.min_distance_fraction * w - 1e-9) for w in winner]
-    status = [DNF] * n
-    for c in range(n):
-        enough = laps[c] >= needed[class_idx[c]]
-        if not done[c]:
-            status[c] = NOT_CLASSIFIED if (flag_required and missed[c]) or not enough else CLASSIFIED
-        elif enough and not flag_required:
-            status[c] = CLASSIFIED
-    if penalty.kind == "not_classified":
-        for c in first_bad:
-            if status[c] == CLASSIFIED:
-                status[c] = NOT_CLASSIFIED
-    elif penalty.kind == "dsq":
-        for c in first_bad:
-            status[c] = DSQ
-
-    # order: classified, not classified, retired, disqualified; then laps, then time
-    # (retired cars: the later retirement ranks higher; an unknown time sorts last, as numpy sorts NaN)
-    keys = []
-    for c, (s, k, t) in enumerate(zip(status, laps, time_s)):
-        if s == DNF:
-            t = -t
-        keys.append((s, -k, t != t, t if t == t else 0.0, c))   # c last: ties keep car order (stable)
-    keys.sort()
-    order = [key[-1] for key in keys]
-    overall = [0] * n
-    class_position = [0] * n
-    category_position = [0] * n
-    seen: dict = {}
-    categories = f.categories
-    for place, c in enumerate(order, 1):
-        overall[c] = place
-        k = class_idx[c]
-        class_position[c] = seen[k] = seen.get(k, 0) + 1
-        if categories[c]:
-            key = (k, categories[c])
-            category_position[c] = seen[key] = seen.get(key, 0) + 1
-
-    # class pole: the best qualifying time of each class (first car on ties; NaN never beats a time)
-    quali = state.quali.tolist() if isinstance(state.quali, np.ndarray) else list(state.quali)
-    best: dict[int, int] = {}
-    for c, q in enumerate(quali):
-        b = best.get(class_idx[c])
-        if b is None or q < quali[b] or (quali[b] != quali[b] and q == q):
-            best[class_idx[c]] = c
-    pole = [0] * n
-    for c in best.values():
-        pole[c] = 1
-
-    return RaceOutcome(
-        race_id=race.race_id, round=race.round, laps=np.array(laps, dtype=np.int64),
-        time_s=np.array(time_s, dtype=float), status=np.array(status, dtype=np.int64),
-        class_position=np.array(class_position, dtype=np.int64),
-        overall_position=np.array(overall, dtype=np.int64),
-        category_position=np.array(category_position, dtype=np.int64),
-        pole=np.array(pole, dtype=np.int64), pit_stops=np.array(state.pit_stops, dtype=np.int64),
-        fuel_used_l=np.array(state.fuel_used), best_laps=BestLaps(_StintRecord(state)),
-        drive_time_s=[tuple(d) for d in state.drive], grid=np.array(state.grid_slot, dtype=np.int64),
-        wet=state.wet,
-        neutralisations=list(zip(state.p_kind, state.p_start, [min(e, state.T) for e in state.p_end])),
-        drive_time_breaches=np.array(breaches, dtype=bool), events=state.n_events, log=state.log,
-        cancelled_events=state.n_cancelled)
 
 
 _TEXT_COLUMNS = ("car", "team", "class", "category", "drivers", "ratings", "entry", "car_model")

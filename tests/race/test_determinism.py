@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.race import log_to_frame, outcomes_to_results, run_race, simulate_race
+from sim.race import log_to_frame, outcomes_to_results, run_race
+from sim.season import simulate_race
 from sim.seeds import race_rng
 from tests.conftest import run_cli
 from tests.race.conftest import FIXTURES

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim.race import run_race
-from sim.race.model import _Race
+from sim.race.planner import choose_driver, plan_tables
 from sim.race.outcome import CLASSIFIED, DNF
 from sim.seeds import race_rng
 
@@ -83,17 +83,24 @@ def test_maximum_drive_time_respected_without_lost_time(default_races):
             assert all(t <= m + 1e-6 for t, m in zip(o.drive_time_s[c], f.max_drive_s[c])), (race.race_id, f.cars[c])
 
 
+def _plan(plan, drive, current, remaining):
+    """The planner alone, no race: today's pace taken as the expected pace (only the free choice reads it)."""
+    laps = plan.consts.laps
+    fastest = min(range(len(laps)), key=lambda i: laps[i])
+    return choose_driver(plan, drive, current, remaining, 1.0, fastest, laps, plan.full_laps * laps[fastest])[0]
+
+
 def test_plan_gives_the_short_driver_the_rest_when_time_is_tight():
     """With just enough time left for the Bronze's minimum, the plan puts him in the car at once."""
     from sim.scenario import compile_scenario
 
     race = compile_scenario(ROOT / "scenarios" / "default.yaml").races[0]
     f = race.field
-    state = _Race(race, race_rng(1, 0, 0))
     c = f.categories.index("Pro-Am")
-    state.drive[c] = [f.min_drive_s[c][0] + 600.0, 0.0, 4000.0]
-    t_exit = state.T - f.min_drive_s[c][1] - state.margin - 120.0
-    driver, planned, limit = state._choose_driver(c, t_exit, current=2)
+    plan = plan_tables(f, 1.0, race.model.strategy)[c]
+    drive = [f.min_drive_s[c][0] + 600.0, 0.0, 4000.0]
+    remaining = f.min_drive_s[c][1] + plan.margin + 120.0
+    driver, planned, limit = _plan(plan, drive, 2, remaining)
     assert driver == 1 and planned == 0 and limit == 0.0
 
 
@@ -104,20 +111,20 @@ def test_a_free_stint_before_the_bronze_leaves_him_his_time():
 
     race = compile_scenario(ROOT / "scenarios" / "default.yaml").races[0]
     f = race.field
-    state = _Race(race, race_rng(1, 0, 0))
     c = f.categories.index("Gold Cup")
     assert f.min_drive_s[c][0] > 0 and f.min_drive_s[c][1] == f.min_drive_s[c][2] == 0
-    slowest_lap = max((state.car_base[c] + d) * state.lap_factor for d in state.driver_pace[c][:3])
-    full_stint = state.full_laps[c] * slowest_lap
-    state.drive[c] = [f.min_drive_s[c][0] - 1200.0, 3000.0, 3000.0]
-    need = 1200.0 + state.margin
+    plan = plan_tables(f, 1.0, race.model.strategy)[c]
+    full_stint = plan.full_laps * max(plan.consts.laps)
+    drive = [f.min_drive_s[c][0] - 1200.0, 3000.0, 3000.0]
+    need = 1200.0 + plan.margin
+    stop = plan.consts.stop
     chosen = []
     for stints_left in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.5):
-        remaining = need + stints_left * full_stint + state.stop_cost[c]
-        driver, planned, limit = state._choose_driver(c, state.T - remaining, current=2)
+        remaining = need + stints_left * full_stint + stop
+        driver, planned, limit = _plan(plan, drive, 2, remaining)
         chosen.append(driver)
         if driver != 0:
-            assert 0.0 < limit <= remaining - need - state.stop_cost[c] + 1e-6
+            assert 0.0 < limit <= remaining - need - stop + 1e-6
     assert chosen[0] == 0 and chosen[-1] != 0, chosen
 
 

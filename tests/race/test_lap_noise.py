@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from sim.race import run_race
-from sim.race.model import _Race
-from sim.race.outcome import _best_lap_offsets
+from sim.race.car import Car
+from sim.race.draws import RaceDay
+from sim.race.outcome import best_lap_offsets
 from sim.scenario import compile_scenario, resolve_scenario
 from sim.seeds import race_rng
 
@@ -25,7 +26,7 @@ def default_race():
 
 
 def test_best_lap_margin_table_has_the_exact_small_values():
-    mean, sd = _best_lap_offsets()
+    mean, sd = best_lap_offsets()
     assert mean[1] == 0.0 and sd[1] == 0.0                 # one lap: the best lap is the stint's mean
     assert mean[2] == pytest.approx(1 / math.sqrt(math.pi), abs=1e-6)
     assert mean[3] == pytest.approx(1.5 / math.sqrt(math.pi), abs=1e-6)
@@ -39,16 +40,16 @@ def test_best_lap_margin_matches_a_brute_force_draw(laps):
     rng = np.random.Generator(np.random.PCG64(laps))
     draws = rng.standard_normal((40_000, laps))
     margin = draws.max(axis=1) - draws.mean(axis=1)
-    mean, sd = _best_lap_offsets()
+    mean, sd = best_lap_offsets()
     assert abs(margin.mean() - mean[laps]) < 4 * margin.std() / math.sqrt(len(margin))
     assert sd[laps] == pytest.approx(margin.std(), rel=0.02)
 
 
 def test_a_stint_mean_lap_has_the_spread_of_its_laps_summed(default_race):
-    race = _Race(default_race, race_rng(5, 0, 0), log=False)
-    sd = race.noise_sd[0]
+    day = RaceDay(default_race, race_rng(5, 0, 0))
+    sd = day.noise_sd[0]
     for laps in (1, 9, 36):
-        draws = np.array([race._stint_noise(0, laps) for _ in range(4000)])
+        draws = np.array([day.stint_noise(sd, laps) for _ in range(4000)])
         assert abs(draws.mean()) < 4 * sd / math.sqrt(laps) / math.sqrt(len(draws))
         assert draws.std() * math.sqrt(laps) == pytest.approx(sd, rel=0.05)
 
@@ -68,17 +69,17 @@ def test_cars_wake_only_at_their_stint_end(default_race, monkeypatch):
     """A neutralisation moves the stints it delays (or parks them until it ends) when it starts, so
     almost no car wake-up finds its stint end moved: simpy events stay at the decision points."""
     stale, wakes = [0], [0]
-    original = _Race._wake
+    original = Car.wake
 
     def counting(self, ev):
-        c, now = ev._value, self.env._now
-        if not self.done[c] and self.fail_at[c] > now + 1e-6:
+        now = self.env.now
+        if not ev.cancelled and not self.done and self.fail_at > now + 1e-6:
             wakes[0] += 1
-            if self._crossing(c, self.stint_laps[c]) > now + 1e-6:
+            if self.crossing(self.stint_laps) > now + 1e-6:
                 stale[0] += 1
         return original(self, ev)
 
-    monkeypatch.setattr(_Race, "_wake", counting)
+    monkeypatch.setattr(Car, "wake", counting)
     neutralisations = 0
     for seed in range(30):
         neutralisations += len(run_race(default_race, race_rng(seed, 0, 0), log=False).neutralisations)

@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.race import outcomes_to_results, run_race
-from sim.race.model import _Race
+from sim.race.clock import NeutralisationClock
+from sim.race.race_control import bunch
+from sim.race.simulation import RaceSimulation
 from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED
 from sim.results import validate_results
 from sim.seeds import race_rng
@@ -113,41 +115,42 @@ def test_minimum_drive_times_are_planned(alms_2023):
 
 
 def _started(race, seed, until):
-    state = _Race(race, race_rng(seed, 0, race.index))
+    state = RaceSimulation(race, race_rng(seed, 0, race.index))
     state.start()
     state.env.run(until=until)
     return state
 
 
 def test_neutralisation_runs_every_class_at_the_same_speed(alms_2023):
-    state = _Race(alms_2023.races[0], race_rng(1, 0, 0))
     lap_km = alms_2023.races[0].venue.lap_km
-    state.p_start, state.p_end, state.p_lps, state.p_kind = [1000.0], [1600.0], [80 / 3600 / lap_km], ["FCY"]
+    clock = NeutralisationClock()
+    clock.open("FCY", 1000.0, 600.0, 80 / 3600 / lap_km)
     for lap in (110.0, 121.0):   # an LMP2 and a GT green lap
-        g = state._green(1000.0, 1600.0, lap)
+        g = clock.green(1000.0, 1600.0, lap)
         distance_km = g / lap * lap_km
         assert distance_km == pytest.approx(80 * 600 / 3600)
         for t0, t1 in ((0.0, 1300.0), (0.0, 2000.0), (1200.0, 1500.0), (1200.0, 2500.0), (500.0, 900.0)):
-            assert state._wall_at(t0, state._green(t0, t1, lap), lap) == pytest.approx(t1)
+            assert clock.wall_at(t0, clock.green(t0, t1, lap), lap) == pytest.approx(t1)
     # before and after the period, green running is wall time
-    assert state._green(0.0, 500.0, 110.0) == 500.0 and state._green(1700.0, 2500.0, 121.0) == 800.0
+    assert clock.green(0.0, 500.0, 110.0) == 500.0 and clock.green(1700.0, 2500.0, 121.0) == 800.0
 
 
 def test_safety_car_bunches_each_class(alms_2023):
     race = alms_2023.races[0]
     state = _started(race, 8, 5000.0)
     now = state.env.now
+    cars = state.cars
 
     def positions():
         result = {}
-        for c in range(state.n):
-            if not state.done[c]:
-                k, frac = state._laps_done(c, now)
-                result[c] = state.laps_before[c] + k + frac
+        for car in cars:
+            if not car.done:
+                k, frac = car.laps_done(now)
+                result[car.c] = car.laps_before + k + frac
         return result
 
     before = positions()
-    state._bunch(now, 1.5)
+    bunch(cars, state.clock, now, 1.5)
     after = positions()
     for k in range(len(race.field.class_order)):
         cars = sorted((c for c in before if race.field.class_idx[c] == k), key=lambda c: -before[c])
@@ -157,7 +160,7 @@ def test_safety_car_bunches_each_class(alms_2023):
             gap_after = after[ahead] - after[behind]
             assert math.floor(gap_after + 1e-9) == math.floor(gap_before + 1e-9)   # laps down stay down
             assert gap_after <= gap_before + 1e-9
-            assert gap_after - math.floor(gap_after + 1e-9) <= 1.5 / state.pace[ahead] + 1e-6 or \
+            assert gap_after - math.floor(gap_after + 1e-9) <= 1.5 / state.cars[ahead].pace + 1e-6 or \
                 gap_after - math.floor(gap_after + 1e-9) == pytest.approx(gap_before - math.floor(gap_before + 1e-9))
 
 
@@ -208,11 +211,11 @@ def test_pole_is_the_best_qualifier_and_double_header_uses_second_best(alms_2023
     first, second = alms_2023.races[0], alms_2023.races[1]
     assert (first.qualifying_rank, second.qualifying_rank) == (1, 2)
     for seed in range(5):
-        state = _Race(first, race_rng(seed, 0, 0))
+        state = RaceSimulation(first, race_rng(seed, 0, 0))
         outcome = state.run()
         for k in range(len(first.field.class_order)):
             members = [c for c in range(first.field.n) if first.field.class_idx[c] == k]
-            best = min(members, key=lambda c: state.quali[c])
+            best = min(members, key=lambda c: state.day.qualifying_s[c])
             assert outcome.pole[best] == 1
             assert outcome.grid[best] == min(outcome.grid[c] for c in members)
 

@@ -1,5 +1,5 @@
 """The speed work on the race model changes no result: the drive-time planner (field-by-field key
-comparison, per-race constants computed for the whole field in numpy, fewer loop passes) decides
+comparison, constants made once per field and weather, a cost bound that skips candidates) decides
 exactly as the straightforward per-car search it replaced, at every stop of real simulated races; and a
 race frees itself without the cyclic garbage collector, which `run_race` pauses and restores."""
 
@@ -12,35 +12,34 @@ from pathlib import Path
 
 import pytest
 
-from sim.race import run_race
-from sim.race.model import _Race
+from sim.race import planner, run_race
+from sim.race.planner import plan_tables
+from sim.race.simulation import RaceSimulation
 from sim.seeds import race_rng
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def reference_constants(state, c: int) -> tuple:
+def reference_constants(field, c: int, lap_factor: float, margin: float) -> tuple:
     """The per-car planner constants written out from the field: each driver's expected green lap
     (class reference x BoP + offsets + traffic, no race-day form) x the weather's lap factor."""
-    f = state.f
-    nd = len(state.drive[c])
-    laps = [(f.base_lap[c] + f.traffic_s[c] + f.driver_pace[c][i]) * state.lap_factor for i in range(nd)]
-    full_s = [state.full_laps[c] * p for p in laps]
+    nd = len(field.drivers[c])
+    laps = [(field.base_lap[c] + field.traffic_s[c] + field.driver_pace[c][i]) * lap_factor for i in range(nd)]
+    full_laps, stop_cost = field.stint_constants
+    full_s = [full_laps[c] * p for p in laps]
     fastest_lap = min(laps)
     longest = max(full_s)
-    stop = state.stop_cost[c]
-    max_less_margin = [state.max_drive_s[c][i] - state.margin for i in range(nd)]
+    stop = stop_cost[c]
+    max_less_margin = [field.max_drive_s[c][i] - margin for i in range(nd)]
     loss_rates = [(p - fastest_lap) / p for p in laps]
     return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
             stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)])
 
 
-def reference_plan(state, c, remaining, current, needs, rule_needs):
+def reference_plan(consts, drive, remaining, current, needs, rule_needs):
     """The planner's full search as it was written before the speed work: every candidate, tuple keys."""
-    drive = state.drive[c]
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _ = \
-        reference_constants(state, c)
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _ = consts
     caps = [max_less_margin[i] - drive[i] for i in range(nd)]
     cap_total = sum(caps)
     need_total, stints_total, own_stints = 0.0, 0, [0] * nd
@@ -125,44 +124,42 @@ def default_scenario():
 def test_planner_decides_as_the_reference_search_at_every_stop(default_scenario, alms_2023, monkeypatch):
     """Both planners run side by side at every plan of 40 races (start, every stop, fallbacks):
     the same driver, the same planned laps, the same wall-clock limit, to the last bit."""
-    fast = _Race._plan_next
+    fast = planner.plan_next
     compared = []
 
-    def both(self, c, remaining, current, needs, rule_needs):
-        expected = reference_plan(self, c, remaining, current, needs, rule_needs)
-        got = fast(self, c, remaining, current, needs, rule_needs)
-        assert got == expected, (c, remaining, current, needs, rule_needs, got, expected)
+    def both(consts, drive, remaining, current, needs, rule_needs):
+        expected = reference_plan(consts, drive, remaining, current, needs, rule_needs)
+        got = fast(consts, drive, remaining, current, needs, rule_needs)
+        assert got == expected, (remaining, current, needs, rule_needs, got, expected)
         compared.append(got)
         return got
 
-    monkeypatch.setattr(_Race, "_plan_next", both)
+    monkeypatch.setattr(planner, "plan_next", both)
     for scenario, seasons in ((default_scenario, 3), (alms_2023, 4)):
         for season in range(seasons):
             for j, race in enumerate(scenario.races):
                 run_race(race, race_rng(29, season, j), log=False)
     assert len(compared) > 4000
-    assert sum(choice is not None and choice[1] > 0 for choice in compared) > 100   # short stints planned
-    assert sum(choice is not None and choice[2] > 0.0 for choice in compared) > 1000   # with a wall-clock end
+    assert sum(choice is not None and choice.laps > 0 for choice in compared) > 100   # short stints planned
+    assert sum(choice is not None and choice.limit_s > 0.0 for choice in compared) > 1000   # with a wall-clock end
 
 
 def test_plan_constants_and_crew_targets_are_the_per_car_formula(default_scenario, alms_2023):
-    """The cached plan tables hold the per-car formula, for dry and wet races alike."""
-    checked_wet = False
+    """The cached plan tables hold the per-car formula, for dry and wet races alike (no race needed)."""
     for scenario in (default_scenario, alms_2023):
-        for j, race in enumerate(scenario.races[:4]):
-            for season in range(6):
-                state = _Race(race, race_rng(3, season, j))
-                checked_wet |= state.wet
-                for c in range(race.field.n):
-                    assert state.plan_consts[c] == reference_constants(state, c)
-                    nd = len(state.drive[c])
+        strategy = scenario.model.strategy
+        for race in scenario.races[:4]:
+            f = race.field
+            for lap_factor in (1.0, scenario.model.weather.wet_lap_factor):
+                for c, plan in enumerate(plan_tables(f, lap_factor, strategy)):
+                    assert plan.consts == reference_constants(f, c, lap_factor, strategy.drive_time_margin_s)
+                    nd = len(f.drivers[c])
                     if nd == 1:
-                        assert state.crew_min[c] is None
+                        assert plan.crew_targets is None
                         continue
-                    k = state.crew_share * state.full_laps[c] * state.lap_factor
-                    f = race.field
+                    k = strategy.every_driver_min_stint_share * f.stint_constants.full_laps[c] * lap_factor
                     expected = [k * (f.base_lap[c] + f.traffic_s[c] + d) for d in f.driver_pace[c][:nd]]
-                    assert state.crew_min[c] == expected
+                    assert plan.crew_targets == expected
 
 
 def test_the_start_plans_kept_for_later_runs_are_the_plans_a_fresh_run_makes(default_scenario):
@@ -170,12 +167,12 @@ def test_the_start_plans_kept_for_later_runs_are_the_plans_a_fresh_run_makes(def
     with other draws that recomputes every start plan from scratch decides the same."""
     race = default_scenario.races[0]
     run_race(race, race_rng(8, 0, 0), log=False)
-    state = _Race(race, race_rng(8, 1, 0), log=False)
-    cached = [kept[0] for kept in state.start_plans]
+    state = RaceSimulation(race, race_rng(8, 1, 0), log=False)
+    cached = [car.plan.start for car in state.cars]
     assert sum(plan is not None for plan in cached) >= race.field.n // 2
-    for c, plan in enumerate(cached):
+    for car, plan in zip(state.cars, cached):
         if plan is not None:
-            assert state._choose_driver(c, 0.0, race.field.qualifying_driver[c]) == plan
+            assert car.next_plan(0.0, race.field.qualifying_driver[car.c]) == (plan, False)
 
 
 def test_a_race_frees_itself_and_restores_the_garbage_collector(alms_2023):
@@ -185,11 +182,13 @@ def test_a_race_frees_itself_and_restores_the_garbage_collector(alms_2023):
     was_enabled = gc.isenabled()
     try:
         gc.disable()   # only reference counting can free it now
-        state = _Race(race, race_rng(4, 0, 0), log=False)
-        state.run()
-        alive = weakref.ref(state)
+        state = RaceSimulation(race, race_rng(4, 0, 0), log=False)
+        outcome = state.run()
+        # (simpy's Environment holds its own bound methods: that small cycle, free of the race, is the collector's)
+        alive = [weakref.ref(state), weakref.ref(state.control), weakref.ref(state.day)]
         del state
-        assert alive() is None
+        assert [ref() for ref in alive] == [None] * len(alive)
+        assert outcome.laps.sum() > 0
         gc.enable()
         run_race(race, race_rng(4, 0, 0))
         assert gc.isenabled()

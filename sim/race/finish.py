@@ -1,0 +1,71 @@
+"""The finish: the chequered flag and every running car's last crossing.
+
+Time expires at the race's scheduled end; the overall leader takes the flag at his next crossing, every
+other running car at its first crossing after that. A car still in the garage two slow laps (60 km/h)
+after time expired does not take the flag. When time runs out under a red flag, the race ends there:
+the cars are classified where they stopped.
+"""
+
+from __future__ import annotations
+
+
+
+from sim.race.clock import RED
+from sim.race.log import LogEntry
+
+EPS = 1e-6
+FLAG_WINDOW_KMH = 60   # the two slow laps after time expires in which a car can still take the flag
+
+
+def take_flag(cars: list, clock, now: float, race_s: float, lap_km: float, log: list | None) -> None:
+    """Close every running car's race at the flag (its last stint, laps, finish time)."""
+    running = [car for car in cars if not car.done]
+    if not running:
+        return
+    if clock.running(now) and clock.kind == RED:
+        _end_under_red_flag(running, now, log)
+        return
+    best, leader = -1.0, running[0]
+    for car in running:
+        k, frac = car.laps_done(now)
+        position = car.laps_before + k + frac
+        if position > best:
+            best, leader = position, car
+    k, _ = leader.laps_done(now)
+    t_flag = leader.crossing(k + 1)
+    deadline = race_s + 2 * 3600 * lap_km / FLAG_WINDOW_KMH
+    for car in running:
+        k, frac = car.laps_done(t_flag)
+        # a car a hundredth of a lap past its last crossing crossed it well before the flag (wall time runs
+        # at least as fast as green running), so only a car at the line needs the check
+        t = car.crossing(k) if k and frac * car.pace <= 0.01 else 0.0
+        if k == 0 or t < t_flag - EPS:
+            k += 1  # the first crossing after the leader's flag
+            t = car.crossing(k)
+        if t > deadline:
+            # still in the garage when the flag falls: does not take the flag
+            car.missed_flag = True
+            car.final_laps = car.laps_before
+            car.finish_t = now
+            if log is not None:
+                log.append(LogEntry(now, car.c, "no_flag", "in the garage at the finish"))
+            continue
+        car.close_stint(t, k)
+        car.final_laps = car.laps_before
+        car.finish_t = t
+    if log is not None:
+        log.append(LogEntry(t_flag, leader.c, "chequered_flag", f"{leader.final_laps} laps"))
+
+
+def _end_under_red_flag(running: list, now: float, log: list | None) -> None:
+    """Time runs out under the red flag: each car's laps where it stopped (its reserve laps included)."""
+    for car in running:
+        k, _ = car.laps_done(now)
+        car.close_stint(now, min(k, car.stint_laps + car.pit.reserve_laps))
+        car.final_laps = car.laps_before
+        car.finish_t = now
+    if log is not None:
+        log.append(LogEntry(now, -1, "chequered_flag", "race ends under the red flag"))
+
+
+
