@@ -56,7 +56,8 @@ def measure(path: Path, races: int, repeats: int) -> dict:
 
 def measure_chunk(seasons: int, repeats: int) -> dict:
     """ms per season of `ScenarioKernel.run_chunk` on the default scenario (races + results table + rules)."""
-    from sim.season import ScenarioKernel, simulate_results
+    from sim.montecarlo.scenario_kernel import ScenarioKernel
+    from sim.season import simulate_results
 
     kernel = ScenarioKernel(ROOT / "scenarios" / "default.yaml")
     kernel.run_chunk(1, range(2))   # warm-up: field arrays, rulebook caches

@@ -57,8 +57,8 @@ class PeakMemory:
 
 
 def run_one(scenario: str, runs: int, seed: int, executor: str, chunk_size: int | None) -> dict:
-    from sim.montecarlo.study import run_montecarlo_command
-    from sim.season import ScenarioKernel
+    from sim.report.studies import run_montecarlo_command
+    from sim.montecarlo.scenario_kernel import ScenarioKernel
 
     kind, _, count = executor.partition(":")
     workers = int(count) if count else None

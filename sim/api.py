@@ -19,13 +19,14 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from sim.montecarlo.aggregate import summary_frames
+from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.paired import run_paired_study as _run_paired
 from sim.montecarlo.runner import StudyResult
 from sim.montecarlo.runner import run_study as _run_study
 from sim.montecarlo.stopping import max_title_se
 from sim.report.frames import car_invitations, car_titles, numeric
-from sim.season import ScenarioKernel, SeasonOutcome
+from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.season import SeasonOutcome
 from sim.season import simulate_race as _simulate_race
 from sim.season import simulate_season as _simulate_season
 
@@ -137,7 +138,7 @@ def run_paired_study(scenario_a="default", scenario_b="default", runs: int | Non
                      scheduler: str | None = None, progress: bool = True) -> PairedStudy:
     """Scenario B against A on the same seeds and seasons; `.cars` answers per car (the changes that matter
     first), `.car("10")` one car's titles."""
-    from sim.montecarlo.study import paired_frames
+    from sim.report.studies import paired_frames
 
     kernel_a, kernel_b = _kernel(scenario_a), _kernel(scenario_b)
     result = _run_paired(kernel_a, kernel_b, runs, seed, executor=_executor(workers, scheduler), workers=workers,

@@ -2,7 +2,7 @@
 `CompiledRace` per race of the calendar for the race model's hot path.
 
 A `CompiledRace` keeps its field as a small tuple of `CompiledEntry` plus per-race BoP overrides;
-the numeric arrays the race model runs on (`CompiledRace.field`) are derived from them lazily, so
+the race model's per-car constants (`CompiledRace.field`, `sim.race.field`) are derived from them lazily, so
 the season layer can re-derive a race cheaply after an entry or BoP change
 (`CompiledRace.with_entries`, `CompiledRace.with_bop`).
 """
@@ -26,6 +26,9 @@ from sim.config.series import SeriesRulebook, load_series
 from sim.config.sporting import Sporting, load_sporting
 from sim.config.venues import Venue, VenueBook, load_venues
 from sim.errors import InputError
+from sim.ingest.entry_list import entry_list_from_results
+from sim.race.field import RaceField, build_field, subset_field
+from sim.season_plan import ChampionshipInfo, SeasonPlan, build_plan, read_results_so_far
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,10 +89,8 @@ class CompiledRace:
         return self.venue.rain_probability[self.date.month - 1]
 
     @cached_property
-    def field(self):
-        """Numeric arrays of this race's field (built once, then reused by every run)."""
-        from sim.race.field import build_field
-
+    def field(self) -> RaceField:
+        """The race model's per-car constants of this field (built once, then reused by every run)."""
         return build_field(self)
 
     def with_entries(self, entries: tuple[CompiledEntry, ...]) -> "CompiledRace":
@@ -99,8 +100,6 @@ class CompiledRace:
     def without(self, absent: tuple[int, ...]) -> "CompiledRace":
         """The same race without the cars at these entry positions. Its field is derived from this
         race's field by selection instead of rebuilt (the participation model needs one per season)."""
-        from sim.race.field import subset_field
-
         gone = set(absent)
         keep = [i for i in range(len(self.entries)) if i not in gone]
         variant = dataclasses.replace(self, entries=tuple(self.entries[i] for i in keep))
@@ -124,7 +123,7 @@ class CompiledScenario:
     model: RaceModel
     entries: tuple[CompiledEntry, ...]
     races: list[CompiledRace]
-    plan: "SeasonPlan | None" = None   # season-level features (sim.season_plan); None: plain seasons
+    plan: SeasonPlan | None = None   # season-level features (sim.season_plan); None: plain seasons
     source: str = "<scenario>"
 
     @property
@@ -132,8 +131,6 @@ class CompiledScenario:
         """(name, rulebook, title prefix) of every championship; the scenario's own series first."""
         if self.plan is not None and self.plan.championships:
             return self.plan.championships
-        from sim.season_plan import ChampionshipInfo
-
         return (ChampionshipInfo(self.rulebook.name, self.rulebook, ""),)
 
     def race(self, race_id: str) -> CompiledRace:
@@ -272,8 +269,6 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
     compiled = CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
                                 model=model, entries=tuple(compiled_base[""].values()), races=races,
                                 source=str(source))
-    from sim.season_plan import build_plan
-
     plan = build_plan(compiled, {book.name: book for book, _, _, _ in books.values()}, source)
     return dataclasses.replace(compiled, plan=plan)
 
@@ -281,9 +276,6 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
 def _entries_from_results(scenario: Scenario, source, rulebook: SeriesRulebook, model: RaceModel):
     """(entry list, where its problems are reported) of `entries: results_so_far`: every car of the results
     so far, as `sim.ingest.entry_list` builds it (assumed ratings meet the rulebook's crew rules)."""
-    from sim.ingest.entry_list import entry_list_from_results
-    from sim.season_plan import read_results_so_far
-
     path, table = read_results_so_far(scenario.results_so_far, source)
     draft = entry_list_from_results(table, rulebook=rulebook, race_model=model,
                                     car_models=scenario.results_so_far.car_models, name=path.stem,

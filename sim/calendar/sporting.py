@@ -116,7 +116,7 @@ def _max_race_points(compiled: CompiledScenario, race_index: int, scale_name: st
 
 def plan_scenario(scenario: str | Path, name: str | None = None) -> ScenarioPlan:
     """Compile a scenario (path or name under scenarios/) and fix everything its metrics need."""
-    from sim.season import ScenarioKernel
+    from sim.montecarlo.scenario_kernel import ScenarioKernel
 
     path = resolve_scenario(scenario)
     kernel = ScenarioKernel(path)

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         summary.csv whatever the executor, worker count or chunk size. With --paired, B against A on the
         same seasons: the changes per car that matter, and paired.csv, paired_cars.csv."""
         from sim.montecarlo.runner import StudyInterrupted
-        from sim.season import ScenarioKernel
+        from sim.montecarlo.scenario_kernel import ScenarioKernel
 
         _check_scenarios(scenarios, paired)
         if isinstance(runs, int) and runs <= 0:
@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
 def _single(kernel, runs, seed, focus, options) -> None:
     import pandas as pd
 
-    from sim.montecarlo.study import run_montecarlo_command
+    from sim.report.studies import run_montecarlo_command
     from sim.report.console import print_study, print_study_focus
 
     result = run_montecarlo_command(kernel, runs, seed, **options)
@@ -117,7 +117,7 @@ def _single(kernel, runs, seed, focus, options) -> None:
 def _paired(kernels, runs, seed, focus, options) -> None:
     import pandas as pd
 
-    from sim.montecarlo.study import run_paired_command
+    from sim.report.studies import run_paired_command
     from sim.report.console import print_paired_changes, print_paired_focus
 
     result = run_paired_command(kernels[0], kernels[1], runs, seed, focus=focus, **options)

@@ -108,7 +108,7 @@ def _champions(standings: pd.DataFrame, titles: list[str]) -> pd.DataFrame:
 
 
 def _model_odds(compiled: CompiledScenario, runs: int, seed: int, executor: str, workers: int | None) -> pd.DataFrame:
-    from sim.season import ScenarioKernel
+    from sim.montecarlo.scenario_kernel import ScenarioKernel
 
     result = run_study(ScenarioKernel(compiled), runs, seed, executor=executor, workers=workers, progress=False)
     summary = summary_frames(result.aggregate, result.layout)["summary"]
@@ -133,7 +133,7 @@ def _equal_cars_odds(compiled: CompiledScenario, runs: int, seed: int, titles: l
 
 def _competitors(compiled: CompiledScenario) -> dict[str, list[tuple[str, str]]]:
     """Teams' titles of the study layout -> its competitors (car, team)."""
-    from sim.season import study_layout
+    from sim.montecarlo.scenario_kernel import study_layout
 
     return {title.title: [(c.car, c.team) for c in title.competitors]
             for title in study_layout(compiled).titles if title.kind == "teams"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.montecarlo.aggregate import paired_se
+from sim.stats import paired_se
 from sim.montecarlo.kernel import ChunkTables, StudyLayout
 
 CAR_METRICS = ("class_title", "own_title", "invitation")

@@ -22,12 +22,16 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.montecarlo.aggregate import (Aggregate, _fmt, aggregate_chunk, layout_index, paired_se,
-                                      resolve_rows)
+from sim.montecarlo.aggregate import Aggregate, aggregate_chunk
+from sim.montecarlo.layout_index import layout_index
+from sim.montecarlo.rows import resolve_rows
+from sim.montecarlo.summary import fmt
+from sim.stats import mean_sd_se, paired_se
 from sim.montecarlo.cars import CAR_METRICS, CarMatching, car_season_values
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.kernel import ChunkTables, SeasonKernel, StudyLayout
 from sim.montecarlo.manifest import config_hash
+from sim.montecarlo.mergeable import MergeableArrays
 from sim.montecarlo.runner import Chunk, ChunkOutcome, StudyResult, execute_job, stop_rule_for, study_result
 from sim.montecarlo.stopping import max_title_se
 
@@ -81,7 +85,7 @@ def _season_values(tables: ChunkTables, layout: StudyLayout, rows: np.ndarray, s
 
 
 @dataclass
-class PairedAggregate:
+class PairedAggregate(MergeableArrays):
     """Both studies' aggregates plus sums of paired differences per matched competitor."""
 
     a: Aggregate
@@ -93,8 +97,6 @@ class PairedAggregate:
     car_diff_sum: np.ndarray   # (C, car metrics) sums of A - B
     car_diff_sumsq: np.ndarray
 
-    PAIRED_ARRAYS = ("diff_sum", "diff_sumsq", "car_sum_a", "car_sum_b", "car_diff_sum", "car_diff_sumsq")
-
     @classmethod
     def empty(cls, layout_a: StudyLayout, layout_b: StudyLayout) -> PairedAggregate:
         size = Matching.of(layout_a, layout_b).size
@@ -103,32 +105,9 @@ class PairedAggregate:
         car_rows = (np.zeros((cars, len(CAR_METRICS)), dtype=np.int64),) * 4
         return cls(Aggregate.empty(layout_a), Aggregate.empty(layout_b), *(a.copy() for a in rows + car_rows))
 
-    def merge(self, other: PairedAggregate) -> PairedAggregate:
-        self.a.merge(other.a)
-        self.b.merge(other.b)
-        for name in self.PAIRED_ARRAYS:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            if mine.shape != theirs.shape:
-                raise ValueError("cannot merge paired aggregates of different matchings")
-            mine += theirs
-        return self
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {**self.a.to_arrays("a__"), **self.b.to_arrays("b__"),
-                **{name: getattr(self, name) for name in self.PAIRED_ARRAYS}}
-
-    @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> PairedAggregate:
-        return cls(Aggregate.from_arrays(arrays, "a__"), Aggregate.from_arrays(arrays, "b__"),
-                   *(np.array(arrays[name], dtype=np.int64) for name in cls.PAIRED_ARRAYS))
-
     @property
     def runs(self) -> int:
         return self.a.runs
-
-    @property
-    def nbytes(self) -> int:
-        return self.a.nbytes + self.b.nbytes + sum(getattr(self, name).nbytes for name in self.PAIRED_ARRAYS)
 
 
 @dataclass(frozen=True)
@@ -245,12 +224,9 @@ def paired_frame(paired: PairedAggregate, layout_a: StudyLayout, layout_b: Study
         b_values = _side_means(paired.b, row_b, n, scale)
         for v, metric in enumerate(("p_title", "p_top3", "mean_points", "p_invitation")):
             unit = scale if metric == "mean_points" else 1
-            total, total_sq = int(paired.diff_sum[m, v]), int(paired.diff_sumsq[m, v])
-            delta = total / n / unit
-            se = (math.sqrt(max((n * total_sq - total * total) / (n * (n - 1)), 0.0) / n) / unit
-                  if n > 1 else float("nan"))   # in exact integers first: the CSV must not move by a bit
-            row[f"a_{metric}"], row[f"b_{metric}"] = _fmt(a_values[v]), _fmt(b_values[v])
-            row[f"delta_{metric}"], row[f"se_delta_{metric}"] = _fmt(delta), _fmt(se)
+            delta, _, se = mean_sd_se(int(paired.diff_sum[m, v]), int(paired.diff_sumsq[m, v]), n, unit)
+            row[f"a_{metric}"], row[f"b_{metric}"] = fmt(a_values[v]), fmt(b_values[v])
+            row[f"delta_{metric}"], row[f"se_delta_{metric}"] = fmt(delta), fmt(se)
         rows.append(row)
     return pd.DataFrame(rows, columns=PAIRED_COLUMNS, dtype=str)
 

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from sim.errors import InputError
+from sim.stats import binomial_se_array
 
 CHECK_EVERY = 100          # seasons between two decisions (fixed: the result must not depend on workers)
 MAX_RUNS_CAP = 100_000     # default --max-runs when the worst case would need more
@@ -66,10 +67,7 @@ def make_stop_rule(target_se: Any, max_runs: Any = None, every: int = CHECK_EVER
 
 def title_standard_errors(position_counts: np.ndarray, runs: int) -> np.ndarray:
     """Binomial standard error of every row's title probability (column 0: final position 1)."""
-    if runs <= 0:
-        return np.zeros(position_counts.shape[0])
-    p = position_counts[:, 0] / runs
-    return np.sqrt(np.maximum(p * (1 - p), 0.0) / runs)
+    return binomial_se_array(position_counts[:, 0], runs)
 
 
 def max_title_se(aggregate: Any) -> float:

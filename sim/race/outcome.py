@@ -55,17 +55,17 @@ class BestLaps:
     """The fastest lap of every car, computed on first use and kept: a Monte Carlo chunk whose rules
     never read it skips the work. The draws come from the race's Generator after the race, once (copies
     of an outcome share this object, so they share the values too)."""
-    __slots__ = ("_state", "_values")
+    __slots__ = ("_state", "_laps")
 
     def __init__(self, state) -> None:
         self._state = state
-        self._values: np.ndarray | None = None
+        self._laps: np.ndarray | None = None
 
     def values(self) -> np.ndarray:
-        if self._values is None:
-            self._values = fastest_laps(self._state)
+        if self._laps is None:
+            self._laps = fastest_laps(self._state)
             self._state = None
-        return self._values
+        return self._laps
 
 
 MAX_STINT_LAPS = 400   # longest stint the fastest-lap table covers (longer stints use its last row)

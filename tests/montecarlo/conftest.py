@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.montecarlo.aggregate import summary_frames
+from sim.montecarlo.summary import summary_frames
 
 
 def tables_text(result) -> dict[str, str]:

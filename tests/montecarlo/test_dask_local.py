@@ -6,7 +6,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.montecarlo.executors import local_cluster_size
-from sim.montecarlo.study import run_montecarlo_command
+from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.toy import ToyKernel
 
 

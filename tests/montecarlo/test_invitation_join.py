@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.montecarlo.aggregate import resolve_rows
+from sim.montecarlo.rows import resolve_rows
 from sim.montecarlo.kernel import ChunkTables, CompetitorKey, StudyLayout, TitleLayout
 
 

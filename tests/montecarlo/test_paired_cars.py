@@ -8,9 +8,9 @@ import pytest
 
 from sim.montecarlo.cars import paired_cars_frame
 from sim.montecarlo.paired import paired_frame, run_paired_study
-from sim.montecarlo.study import paired_frames
+from sim.report.studies import paired_frames
 from sim.montecarlo.toy import ToyKernel
-from sim.season import ScenarioKernel
+from sim.montecarlo.scenario_kernel import ScenarioKernel
 
 
 def _numbers(frame: pd.DataFrame, **match) -> pd.Series:

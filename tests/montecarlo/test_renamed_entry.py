@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.montecarlo.aggregate import aggregate_chunk, layout_index
+from sim.montecarlo.aggregate import aggregate_chunk
+from sim.montecarlo.layout_index import layout_index
 from sim.montecarlo.paired import Matching
-from sim.season import ScenarioKernel
+from sim.montecarlo.scenario_kernel import ScenarioKernel
 from tests.conftest import PROJECT
 from tests.season.helpers import scenario_data, write_scenario
 

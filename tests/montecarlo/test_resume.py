@@ -15,7 +15,7 @@ import pytest
 
 from sim.errors import InputError
 from sim.montecarlo.runner import StudyInterrupted, load_checkpoint, run_study
-from sim.montecarlo.study import run_montecarlo_command
+from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.toy import FaultInjection, ToyKernel
 from tests.montecarlo.conftest import tables_text
 
@@ -151,7 +151,7 @@ def test_restart_discards_the_checkpoint_and_runs_the_whole_study(tmp_path):
 def test_the_command_reports_an_interrupted_study_and_exits_130(tmp_path, monkeypatch):
     """click turns Ctrl-C into a bare exit code; `sim` says where the checkpoint is and which option finishes
     the study (--resume), and exits 130."""
-    import sim.montecarlo.study as study
+    import sim.report.studies as study
     from tests.conftest import run_cli
 
     def interrupted(*args, **kwargs):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.errors import InputError
-from sim.montecarlo.study import run_montecarlo_command, run_paired_command
+from sim.report.studies import run_montecarlo_command, run_paired_command
 from sim.montecarlo.toy import FaultInjection, ToyKernel
 
 REQUIRED = ["class", "category", "kind", "car", "team", "p_title", "p_top3", "mean_points", "mean_position",

@@ -7,7 +7,7 @@ import itertools
 import pandas as pd
 import pytest
 
-from sim.montecarlo.aggregate import summary_frames
+from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.runner import run_study
 from sim.montecarlo.toy import ToyKernel
 

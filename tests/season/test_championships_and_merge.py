@@ -6,7 +6,8 @@ import pytest
 
 from sim.errors import InputError
 from sim.scenario import compile_scenario
-from sim.season import ScenarioKernel, simulate_season
+from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.season import simulate_season
 from tests.season.helpers import scenario_data, write_scenario
 
 

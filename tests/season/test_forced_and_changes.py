@@ -8,7 +8,8 @@ import pytest
 from sim.config.scenario import Scenario
 from sim.errors import InputError
 from sim.scenario import compile_scenario
-from sim.season import ScenarioKernel, simulate_results
+from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.season import simulate_results
 from sim.rules import award_invitations, compute_standings
 from tests.season.helpers import scenario_data, write_scenario
 

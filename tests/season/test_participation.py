@@ -10,7 +10,8 @@ import pytest
 from sim.config.scenario import Scenario
 from sim.errors import InputError
 from sim.scenario import compile_scenario
-from sim.season import ScenarioKernel, simulate_results
+from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.season import simulate_results
 from tests.season.helpers import scenario_data, short_default, write_scenario
 
 PARTICIPATION = {"by_region": {"Europe": {"Middle East": 0.9, "Far East": 0.5},

@@ -8,7 +8,8 @@ import pytest
 from sim.errors import InputError
 from sim.results import read_results
 from sim.scenario import compile_scenario
-from sim.season import ScenarioKernel, simulate_results, simulate_season
+from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.season import simulate_results, simulate_season
 from tests.conftest import PROJECT
 from tests.season.helpers import scenario_data, write_scenario
 

@@ -1,5 +1,7 @@
 """Everything `sim montecarlo` does, as one function the CLI wraps: validate, run, write outputs.
 
+A study is run by `sim.montecarlo`; this module writes what it returns.
+
 Outputs (atomic): summary.csv, positions.csv, titles.csv, invitations.csv, points_by_race.csv,
 manifest.json, report.html, plots, and with parquet=True seasons/part-<chunk>.parquet. The checkpoint
 (checkpoint.npz) lives in the output folder while the study runs and is removed at the end.
@@ -15,7 +17,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.io import check_output_folder, make_output_folder, write_csv_atomic
-from sim.montecarlo.aggregate import summary_frames
+from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.executors import make_backend
 from sim.montecarlo.kernel import SeasonKernel
 from sim.montecarlo.cars import paired_cars_frame
