@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sim run
 
+# the checks first (ruff: pyflakes, bugbear, import order, pyupgrade; mypy on the typed core), then the
+# suite (import-linter's layer and cycle contracts run in tests/test_architecture.py)
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

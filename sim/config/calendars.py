@@ -270,7 +270,7 @@ class SearchConstraints(StrictModel):
         return self
 
     def quotas(self) -> dict[str, RegionQuota]:
-        return dict(self.regions)
+        return {str(name): quota for name, quota in self.regions.items()}
 
 
 def load_constraints(path: str | Path) -> SearchConstraints:

@@ -141,3 +141,14 @@ def resolve_named(name_or_path: str | Path, folder: str | Path, what: str) -> Pa
         return named
     known = sorted(p.stem for p in base.glob("*.yaml"))
     raise InputError(None, what, f"unknown {what} '{name_or_path}' (known: {', '.join(known) or 'none'})")
+
+
+def shown_path(path: str | Path | None) -> str:
+    """A file as a reader knows it: relative to the project (scenarios/default.yaml) when inside it."""
+    if not path:
+        return ""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(ROOT.resolve()))
+    except ValueError:
+        return str(path)

@@ -273,10 +273,11 @@ class Scenario(StrictModel):
     def _rounds_in_calendar(self) -> "Scenario":
         rounds = len(self.calendar.rounds)
         races = len(self.calendar.race_ids())
-        for what, changes in (("entry_changes", self.entry_changes), ("bop_changes", self.bop_changes)):
-            for index, change in enumerate(changes):
-                if change.from_round > rounds:
-                    raise ValueError(f"{what}[{index}].from_round {change.from_round} is past the last round "
+        for what, from_rounds in (("entry_changes", [change.from_round for change in self.entry_changes]),
+                                  ("bop_changes", [change.from_round for change in self.bop_changes])):
+            for index, from_round in enumerate(from_rounds):
+                if from_round > rounds:
+                    raise ValueError(f"{what}[{index}].from_round {from_round} is past the last round "
                                      f"({rounds})")
         for index, forced in enumerate(self.forced_outcomes):
             if int(forced.race[1:]) > races:

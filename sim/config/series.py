@@ -16,6 +16,7 @@ from sim.config.loader import StrictModel, load_model, resolve_named
 
 Rating = Literal["Platinum", "Gold", "Silver", "Bronze"]
 Kind = Literal["teams", "drivers"]
+KINDS: tuple[Kind, ...] = ("teams", "drivers")
 NonNegative = Annotated[float, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
@@ -162,7 +163,7 @@ class Title(StrictModel):
 
     class_name: str = Field(alias="class", min_length=1)
     category: str = Field("", description="Sub-category; empty for the class-wide classification.")
-    kinds: list[Kind] = Field(default_factory=lambda: ["teams", "drivers"], min_length=1)
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS), min_length=1)
     name: str | None = Field(None, min_length=1, description="Title prefix; default `<class> [<category>]`.")
     championships: list[str] = Field(
         default_factory=list,

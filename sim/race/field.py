@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import math
 import operator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -255,11 +255,11 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     traffic loss and the traffic share of the incident hazard are recomputed from the new class counts.
     """
     pick = operator.itemgetter(*keep) if len(keep) > 1 else (lambda values: tuple(values[i] for i in keep))
-    per_car = {}
+    per_car: dict[str, Any] = {}
     for name in _PER_CAR:
         value = getattr(full, name)
         per_car[name] = value[keep] if isinstance(value, np.ndarray) else pick(value)
-    classes = per_car["classes"]
+    classes: tuple[str, ...] = per_car["classes"]
     present = set(classes)
     class_order = tuple(name for name in full.class_order if name in present)
     if class_order != full.class_order:
@@ -276,14 +276,14 @@ def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
     traffic_s = tuple([full_traffic[c] + new_loss[name] - old_loss[name] for c, name in zip(keep, classes)])
     # the same class counts come back in many variants: each car's scaled hazards are kept per scale
     scaled = full.__dict__.setdefault("_scaled_hazard", {})
-    hazard = []
+    hazards = []
     for c, name in zip(keep, classes):
         key = (c, scale[name])
         value = scaled.get(key)
         if value is None:
             value = scaled[key] = tuple([h * scale[name] for h in full_hazard[c]])
-        hazard.append(value)
-    hazard = tuple(hazard)
+        hazards.append(value)
+    hazard = tuple(hazards)
     index = {name: i for i, name in enumerate(class_order)}
     subset = RaceField(
         n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),

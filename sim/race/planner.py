@@ -14,6 +14,7 @@ A new drive-time rule is planned here (a candidate's longest stint, `plan_next`,
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 # plan_next's candidates, the likeliest winner first (the bound then prunes more), for crews of 1-4
@@ -130,12 +131,13 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     every = plan.every_driver
     if not every and not plan.has_rules:
         return StintPlan(fastest, 0, 0.0), True
+    required: Sequence[tuple[int, float]]
     if minimum_scale == 1.0:
         required = plan.required
     else:
         # a red flag stops the drive-time clocks and shrinks the minimums (see sim.race.drive_rules)
         required = [(i, plan.min_drive_s[i] * minimum_scale + plan.margin) for i in plan.min_drivers]
-    rule_needs = None
+    rule_needs: list[float] | None = None
     for i, minimum in required:
         deficit = minimum - drive[i]
         if deficit > 0.0:
@@ -143,12 +145,12 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
                 rule_needs = [0.0] * nd
             rule_needs[i] = deficit
     needs = rule_needs
-    if every:
-        crew = plan.crew_targets
+    crew = plan.crew_targets
+    if crew is not None:   # every_driver_drives: each crew member's planning target
         for i in range(nd):
             deficit = crew[i] - drive[i]
             if deficit > 0.0 and (needs is None or needs[i] < deficit):
-                if needs is rule_needs:
+                if needs is None or needs is rule_needs:   # copy on first write
                     needs = list(rule_needs) if rule_needs is not None else [0.0] * nd
                 needs[i] = deficit
     if needs is None:
@@ -197,8 +199,8 @@ def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[f
     return best
 
 
-def plan_next(consts: PlanConstants, drive: list[float], remaining: float, current: int, needs: list[float],
-              rule_needs: list[float] | None) -> StintPlan | None:
+def plan_next(consts: PlanConstants, drive: list[float], remaining: float, current: int, needs: Sequence[float],
+              rule_needs: Sequence[float] | None) -> StintPlan | None:
     """Stint plan of a car whose drivers still owe minimum time (`needs`, s). For each candidate: the
     longest stint (fuel, 80 % of what his maximum leaves) after which the rest of the race still gives
     every driver his minimum: each short driver needs ceil(deficit / full stint) more stints, a stint is
@@ -235,13 +237,16 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
             if need > most:
                 most = need
                 first = i
+    rules: Sequence[float]
     if rule_needs is needs:
         soft_total = 0.0
+        rules = needs
     elif rule_needs is None:
         soft_total = need_total
-        rule_needs = (0.0, 0.0, 0.0, 0.0)
+        rules = (0.0, 0.0, 0.0, 0.0)
     else:
         soft_total = need_total - sum(rule_needs)
+        rules = rule_needs
     found = False
     best_flag = best_tie = False
     best_cost = 0.0
@@ -274,7 +279,7 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
             s = last_start - two_p           # someone else drives at least a short last stint
         if s < two_p:
             continue
-        rule_x = rule_needs[x]
+        rule_x = rules[x]
         # rule time the others still owe (their targets are not protected by the slack)
         others_rule = others - soft_total + (need_x - rule_x)
         others_stints = stints_total - own_stints[x]

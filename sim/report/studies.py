@@ -15,6 +15,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from sim.config.loader import shown_path
 from sim.errors import InputError
 from sim.io import check_output_folder, make_output_folder, write_csv_atomic
 from sim.montecarlo.summary import summary_frames
@@ -94,19 +95,6 @@ def _remove_stale_outputs(out: Path, plots: bool, parquet: bool, report: bool = 
             stale.unlink()
         with contextlib.suppress(OSError):
             seasons_dir.rmdir()   # only when nothing else is in it
-
-
-def shown_path(path: str | Path | None) -> str:
-    """A scenario file as a reader knows it: relative to the project (scenarios/default.yaml) when inside it."""
-    if not path:
-        return ""
-    from sim.config.loader import ROOT
-
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(ROOT.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def study_manifest(result: StudyResult, kernel: SeasonKernel, max_se: float, extra: dict[str, Any]) -> dict:

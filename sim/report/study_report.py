@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.report.studies import shown_path
+from sim.config.loader import shown_path
 from sim.report.figures import heat_colours, invitation_figure, points_figure, position_matrix, title_odds_figure
 from sim.report.frames import OTHER, car_invitations, crews, number, numeric, pct, pct_se, titles_of
 from sim.report.html import Columns, Heading, Report, Section, Table, Text, figure_block

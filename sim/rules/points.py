@@ -134,7 +134,7 @@ def score_rows(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<
     # Only the columns scoring reads or returns are kept.
     frame = frame[[column for column in _SCORING_COLUMNS if column in frame.columns]]
     rows, scope_ids, scales = [], [], []
-    for scope_id, scope in enumerate(scopes):
+    for index, scope in enumerate(scopes):
         mask = (frame["class"] == scope.class_name).to_numpy()
         if scope.category:
             mask = mask & (frame["category"] == scope.category).to_numpy()
@@ -144,7 +144,7 @@ def score_rows(results: pd.DataFrame, rulebook: SeriesRulebook, source: str = "<
         else:
             mask = mask & home
         rows.append(np.flatnonzero(mask))
-        scope_ids.append(np.full(int(mask.sum()), scope_id, dtype=np.int64))
+        scope_ids.append(np.full(int(mask.sum()), index, dtype=np.int64))
         scales.append(_override(scale_index[mask], scope, rulebook))
     row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     scope_id = np.concatenate(scope_ids) if rows else np.zeros(0, dtype=np.int64)

@@ -78,7 +78,8 @@ class Names:
 
 def _title_lookup(rulebook: SeriesRulebook, scope_labels: list[str]) -> tuple[list[tuple], np.ndarray]:
     """Titles in rulebook order as (id, class, category, kind), and table[scope, kind] -> title index (-1: none)."""
-    titles, table = [], np.full((len(scope_labels), len(KINDS)), -1, dtype=np.int64)
+    titles: list[tuple] = []
+    table = np.full((len(scope_labels), len(KINDS)), -1, dtype=np.int64)
     for title in rulebook.titles:
         for kind in title.kinds:
             table[scope_labels.index(title.label), KINDS.index(kind)] = len(titles)
@@ -249,14 +250,14 @@ def _rank(rows: CompetitorRows, rulebook: SeriesRulebook, names: Names, order: l
     # One score per competitor and race: a team scoring its best car takes that car's points and place.
     n_races = len(order)
     cell = comp * n_races + rows.race_index
-    present = np.zeros(n * n_races, dtype=bool)
-    present[cell] = True
+    seen = np.zeros(n * n_races, dtype=bool)
+    seen[cell] = True
     best_points = np.full(n * n_races, -np.inf)
     np.maximum.at(best_points, cell, rows.points)
     no_place = np.iinfo(np.int64).max
     best_place = np.full(n * n_races, no_place, dtype=np.int64)
     np.minimum.at(best_place, cell, np.where(rows.position > 0, rows.position, no_place))
-    present = present.reshape(n, n_races)
+    present = seen.reshape(n, n_races)
     race_points = np.where(present, best_points.reshape(n, n_races), np.nan)
     place = np.where(best_place == no_place, 0, best_place).reshape(n, n_races)
     totals = _totals(race_points, rulebook.scoring.best_results)

@@ -12,133 +12,23 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from functools import cached_property
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from pydantic import ValidationError
 
 from sim.config.entries import load_entries
 from sim.config.loader import CONFIGS, SCENARIOS, resolve_named
-from sim.config.race_model import CarModel, RaceModel, load_race_model
+from sim.config.race_model import RaceModel, load_race_model
 from sim.config.scenario import ENTRIES_FROM_RESULTS, Scenario, load_scenario
 from sim.config.series import SeriesRulebook, load_series
 from sim.config.sporting import Sporting, load_sporting
 from sim.config.venues import Venue, VenueBook, load_venues
 from sim.errors import InputError
 from sim.ingest.entry_list import entry_list_from_results
-from sim.race.field import RaceField, build_field, subset_field
-from sim.season_plan import ChampionshipInfo, SeasonPlan, build_plan, read_results_so_far
-
-
-@dataclasses.dataclass(frozen=True)
-class CompiledEntry:
-    """One car as entered: identity, crew and static pace; independent of venue and race."""
-
-    car: str
-    team: str
-    class_name: str
-    category: str
-    car_model: str          # key in race-model car_models
-    drivers: tuple[str, ...]
-    ratings: tuple[str, ...]
-    driver_offsets_s: tuple[float, ...]
-    entry: str = "season"
-    pace_offset_s: float = 0.0
-    reliability: float = 1.0
-    home_region: str = "Europe"   # participation model (sim.season_plan)
-
-
-@dataclasses.dataclass(frozen=True)
-class VenueParams:
-    key: str
-    name: str
-    lap_km: float
-    pit_lane_loss_s: float
-    reference_lap_s: Mapping[str, float]
-    incident_factor: float
-    rain_probability: tuple[float, ...]
-    region: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class CompiledRace:
-    """Everything one race needs; `field` holds the arrays the race model runs on."""
-
-    race_id: str
-    index: int              # 0-based position in the season (seeds: race_rng(seed, season, index))
-    round: int
-    round_name: str
-    venue: VenueParams
-    hours: float
-    start_local: str
-    date: dt.date
-    qualifying_rank: int    # 1: grid from best qualifying lap, 2: second-best (second race of a round)
-    entries: tuple[CompiledEntry, ...]
-    model: RaceModel
-    sporting: Sporting
-    bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
-    championship: str = ""  # championship id (rulebook name) when a scenario runs several
-
-    @property
-    def month(self) -> int:
-        return self.date.month
-
-    @property
-    def wet_probability(self) -> float:
-        return self.venue.rain_probability[self.date.month - 1]
-
-    @cached_property
-    def field(self) -> RaceField:
-        """The race model's per-car constants of this field (built once, then reused by every run)."""
-        return build_field(self)
-
-    def with_entries(self, entries: tuple[CompiledEntry, ...]) -> "CompiledRace":
-        """The same race with another field (entry changes between rounds)."""
-        return dataclasses.replace(self, entries=tuple(entries))
-
-    def without(self, absent: tuple[int, ...]) -> "CompiledRace":
-        """The same race without the cars at these entry positions. Its field is derived from this
-        race's field by selection instead of rebuilt (the participation model needs one per season)."""
-        gone = set(absent)
-        keep = [i for i in range(len(self.entries)) if i not in gone]
-        variant = dataclasses.replace(self, entries=tuple(self.entries[i] for i in keep))
-        # Seed the cached_property: the derived field is what `variant.field` would build.
-        variant.__dict__["field"] = subset_field(self.field, keep, variant)
-        return variant
-
-    def with_bop(self, bop_pace_pct: Mapping[str, float]) -> "CompiledRace":
-        """The same race with BoP lap-time offsets (% of the class reference) overridden per car model."""
-        merged = dict(self.bop)
-        merged.update(bop_pace_pct)
-        return dataclasses.replace(self, bop=merged)
-
-
-@dataclasses.dataclass(frozen=True)
-class CompiledScenario:
-    name: str
-    scenario: Scenario
-    rulebook: SeriesRulebook
-    sporting: Sporting
-    model: RaceModel
-    entries: tuple[CompiledEntry, ...]
-    races: list[CompiledRace]
-    plan: SeasonPlan | None = None   # season-level features (sim.season_plan); None: plain seasons
-    source: str = "<scenario>"
-
-    @property
-    def championships(self):
-        """(name, rulebook, title prefix) of every championship; the scenario's own series first."""
-        if self.plan is not None and self.plan.championships:
-            return self.plan.championships
-        return (ChampionshipInfo(self.rulebook.name, self.rulebook, ""),)
-
-    def race(self, race_id: str) -> CompiledRace:
-        for race in self.races:
-            if race.race_id == race_id:
-                return race
-        known = ", ".join(r.race_id for r in self.races)
-        raise InputError(self.source, "--race", f"unknown race '{race_id}' (this scenario has {known})")
+from sim.scenario.compiled import CompiledEntry, CompiledRace, CompiledScenario, VenueParams
+from sim.scenario.entries import bop_per_round, compile_entry, entries_per_round, merged_model
+from sim.season_plan import build_plan, read_results_so_far
 
 
 def reference_error(error: InputError, source, field: str) -> InputError:
@@ -189,7 +79,7 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
     pace_keys: dict[str, str] = {}
     borrowed: dict[str, str] = {}
     if scenario.merge is not None:
-        model, pace_keys, borrowed = _merged_model(scenario.merge, model, source)
+        model, pace_keys, borrowed = merged_model(scenario.merge, model, source)
     rulebook = _with_joint_titles(rulebook, scenario, source)
 
     # championships: the scenario's own series first, then the further ones
@@ -233,12 +123,12 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
                                      f"car {entry.car} is already entered ({cars[entry.car][1]})")
                 cars[entry.car] = (entry, path, f"entries[{index}]")
         base[key] = cars
-        compiled_base[key] = {car: _compile_entry(entry, path, where_, book, model, model_path, borrowed)
+        compiled_base[key] = {car: compile_entry(entry, path, where_, book, model, model_path, borrowed)
                               for car, (entry, path, where_) in cars.items()}
 
-    race_entries = _entries_per_round(scenario, source, books, names, base, compiled_base, model, model_path,
+    race_entries = entries_per_round(scenario, source, books, names, base, compiled_base, model, model_path,
                                       borrowed)
-    bop_per_round = _bop_per_round(scenario, source, model)
+    round_bop = bop_per_round(scenario, source, model)
     races: list[CompiledRace] = []
     for round_index, rnd in enumerate(scenario.calendar.rounds):
         nth_of: dict[str, int] = {}   # the n-th race of its championship this weekend: day and grid
@@ -264,7 +154,7 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
                 round_name=rnd.name or venue.name, venue=venue, hours=float(spec.hours),
                 start_local=spec.start_local, date=rnd.date + dt.timedelta(days=nth),
                 qualifying_rank=min(nth + 1, 2), entries=entries, model=model,
-                sporting=race_sporting, bop=dict(bop_per_round.get(round_index + 1, {})),
+                sporting=race_sporting, bop=dict(round_bop.get(round_index + 1, {})),
                 championship=book.name if len(books) > 1 else ""))
     compiled = CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
                                 model=model, entries=tuple(compiled_base[""].values()), races=races,
@@ -301,139 +191,6 @@ def _with_joint_titles(rulebook: SeriesRulebook, scenario: Scenario, source) -> 
     except ValidationError as error:
         message = error.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         raise InputError(source, "joint_titles", message) from None
-
-
-def _merged_model(merge, model: RaceModel, source) -> tuple[RaceModel, dict[str, str], dict[str, str]]:
-    """The race model with the merged classes (borrowed behaviour) and their car models (BoP) added."""
-    classes = dict(model.classes)
-    reference = dict(model.traffic.reference_field)
-    borrowed: dict[str, str] = {}
-    for name, spec in merge.classes.items():
-        if spec.model not in model.classes:
-            raise InputError(source, f"merge.classes.{name}.model",
-                             f"unknown race-model class '{spec.model}' (classes: {', '.join(model.classes)})")
-        spreads = {key: value for key, value in (("season_spread_pct", spec.season_spread_pct),
-                                                  ("race_spread_pct", spec.race_spread_pct)) if value is not None}
-        if spreads:   # the merged series' own spreads (IMSA's LMP2 cars differ less than the Asian LMS's)
-            classes[name] = model.classes[spec.model].model_copy(update=spreads)
-        else:
-            classes.setdefault(name, model.classes[spec.model])
-        reference.setdefault(name, reference.get(spec.model, 0))
-        borrowed[name] = spec.model
-    for list_name, mapping in merge.class_map.items():
-        for source_class, merged in mapping.items():
-            if merged not in merge.classes:
-                raise InputError(source, f"merge.class_map.{list_name}.{source_class}",
-                                 f"'{merged}' is not a merged class (merge.classes: {', '.join(merge.classes)})")
-    car_models = dict(model.car_models)
-    for name, car in merge.car_models.items():
-        if car.car_class not in merge.classes:
-            raise InputError(source, f"merge.car_models.{name}.class",
-                             f"'{car.car_class}' is not a merged class (merge.classes: {', '.join(merge.classes)})")
-        car_models[name] = CarModel(**{"class": car.car_class, "bop_pace_pct": car.bop_pace_pct,
-                                       "fuel_factor": car.fuel_factor, "reliability": car.reliability})
-    traffic = model.traffic.model_copy(update={"reference_field": reference})
-    merged = model.model_copy(update={"classes": classes, "car_models": car_models, "traffic": traffic})
-    return merged, {name: spec.pace for name, spec in merge.classes.items()}, borrowed
-
-
-def _compile_entry(entry, entries_path: Path, where: str, rulebook: SeriesRulebook, model: RaceModel,
-                   model_path: Path, borrowed: Mapping[str, str] | None = None) -> CompiledEntry:
-    """One entry checked against the rulebook (class, crew rules) and the race model (class, car model)."""
-    if entry.car_class not in rulebook.classes:
-        raise InputError(entries_path, f"{where}.class",
-                         f"car {entry.car}: class '{entry.car_class}' is not in the rulebook "
-                         f"(classes: {', '.join(rulebook.classes)})")
-    if entry.car_class not in model.classes:
-        raise InputError(model_path, "classes",
-                         f"no race-model parameters for class '{entry.car_class}' (car {entry.car})")
-    ratings = [driver.rating for driver in entry.drivers]
-    problems = rulebook.crew_problems(entry.car_class, ratings, entry.category)
-    if problems:
-        field = f"{where}.category" if "no category" in problems[0] else f"{where}.drivers"
-        raise InputError(entries_path, field, f"car {entry.car}: {problems[0]}")
-    key = model.car_model_key(entry.car_model)
-    if key is None:
-        raise InputError(entries_path, f"{where}.car_model",
-                         f"car {entry.car}: unknown car model '{entry.car_model}' (not in the BoP table "
-                         f"of {model_path.name})")
-    car_class = model.car_models[key].class_name
-    if car_class != entry.car_class and car_class != (borrowed or {}).get(entry.car_class):
-        raise InputError(entries_path, f"{where}.car_model",
-                         f"car {entry.car}: '{entry.car_model}' is a {car_class} car, entered in {entry.car_class}")
-    return CompiledEntry(
-        car=entry.car, team=entry.team, class_name=entry.car_class, category=entry.category,
-        car_model=key, drivers=tuple(d.name for d in entry.drivers), ratings=tuple(ratings),
-        driver_offsets_s=tuple(d.pace_offset_s for d in entry.drivers), entry=entry.entry,
-        pace_offset_s=entry.pace_offset_s, reliability=entry.reliability, home_region=entry.home_region)
-
-
-def _entries_per_round(scenario: Scenario, source, books, names, base, compiled_base, model, model_path,
-                       borrowed) -> dict[tuple[str, int], tuple[CompiledEntry, ...]]:
-    """The field of each championship in each round after the entry changes (withdraw, add, update)."""
-    current = {key: dict(cars) for key, cars in compiled_base.items()}
-    declared = {key: {car: value[0] for car, value in cars.items()} for key, cars in base.items()}
-    changes = sorted(enumerate(scenario.entry_changes), key=lambda item: (item[1].from_round, item[0]))
-    out: dict[tuple[str, int], tuple[CompiledEntry, ...]] = {}
-    pending = list(changes)
-    for round_number in range(1, len(scenario.calendar.rounds) + 1):
-        while pending and pending[0][1].from_round == round_number:
-            index, change = pending.pop(0)
-            where = f"entry_changes[{index}]"
-
-            def owner(car: str, field: str) -> str:
-                for key, cars in current.items():
-                    if car in cars:
-                        return key
-                raise InputError(source, field, f"car {car} is not entered at round {round_number}")
-
-            for i, car in enumerate(change.withdraw):
-                key = owner(car, f"{where}.withdraw[{i}]")
-                del current[key][car]
-            for i, update in enumerate(change.update):
-                field = f"{where}.update[{i}]"
-                key = owner(update.car, f"{field}.car")
-                values = {name: value for name, value in (
-                    ("car_class", update.car_class), ("category", update.category), ("team", update.team),
-                    ("car_model", update.car_model), ("drivers", update.drivers)) if value is not None}
-                entry = declared[key][update.car].model_copy(update=values)
-                declared[key][update.car] = entry
-                current[key][update.car] = _compile_entry(entry, Path(str(source)), field, books[key][0], model,
-                                                          model_path, borrowed)
-            if change.championship and change.championship not in names:
-                raise InputError(source, f"{where}.championship",
-                                 f"unknown championship '{change.championship}' (this scenario has: {', '.join(names)})")
-            key = names.get(change.championship, "") if change.championship else ""
-            for i, entry in enumerate(change.add):
-                field = f"{where}.add[{i}]"
-                if any(entry.car in cars for cars in current.values()):
-                    raise InputError(source, f"{field}.car", f"car {entry.car} is already entered at round "
-                                                             f"{round_number}")
-                declared[key][entry.car] = entry
-                current[key][entry.car] = _compile_entry(entry, Path(str(source)), field, books[key][0], model,
-                                                         model_path, borrowed)
-        for key, cars in current.items():
-            out[(key, round_number)] = tuple(cars.values())
-    return out
-
-
-def _bop_per_round(scenario: Scenario, source, model: RaceModel) -> dict[int, dict[str, float]]:
-    """BoP overrides (car-model key -> % of the class reference) in force at each round."""
-    changes = sorted(enumerate(scenario.bop_changes), key=lambda item: (item[1].from_round, item[0]))
-    bop: dict[str, float] = {}
-    out: dict[int, dict[str, float]] = {}
-    for round_number in range(1, len(scenario.calendar.rounds) + 1):
-        for index, change in changes:
-            if change.from_round != round_number:
-                continue
-            for name, value in change.car_models.items():
-                key = model.car_model_key(name)
-                if key is None:
-                    raise InputError(source, f"bop_changes[{index}].car_models.{name}",
-                                     f"unknown car model '{name}' (not in the race model's car_models)")
-                bop[key] = value
-        out[round_number] = dict(bop)
-    return out
 
 
 def _load_sporting_for(rulebook: SeriesRulebook, series_name: str) -> Sporting:
