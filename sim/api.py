@@ -26,7 +26,7 @@ from sim.montecarlo.runner import run_study as _run_study
 from sim.montecarlo.stopping import max_title_se
 from sim.report.frames import car_invitations, car_titles, numeric
 from sim.montecarlo.scenario_kernel import ScenarioKernel
-from sim.season import SeasonOutcome
+from sim.season import ScenarioRef, SeasonOutcome
 from sim.season import simulate_race as _simulate_race
 from sim.season import simulate_season as _simulate_season
 
@@ -41,13 +41,13 @@ class RaceRun(NamedTuple):
     events: pd.DataFrame
 
 
-def simulate_race(scenario="default", race: str = "R1", seed: int = 0, season: int = 0, log: bool = True) -> RaceRun:
+def simulate_race(scenario: ScenarioRef = "default", race: str = "R1", seed: int = 0, season: int = 0, log: bool = True) -> RaceRun:
     """Race `race` exactly as season `season` of `seed` runs it (participation and forced outcomes too)."""
     results, events = _simulate_race(scenario, race, seed=seed, season=season, log=log)
     return RaceRun(results, events)
 
 
-def simulate_season(scenario="default", seed: int = 0, index: int = 0) -> SeasonOutcome:
+def simulate_season(scenario: ScenarioRef = "default", seed: int = 0, index: int = 0) -> SeasonOutcome:
     """Season `index` of `seed`: `.results`, `.standings`, `.standings_by_race`, `.awards`, `.invitations`,
     `.events` (DataFrames); the season `sim montecarlo --seed` runs as number `index`."""
     return _simulate_season(scenario, seed, index)
@@ -108,7 +108,7 @@ class PairedStudy:
                                    str(car)))
 
 
-def _kernel(scenario) -> ScenarioKernel:
+def _kernel(scenario: ScenarioRef | ScenarioKernel) -> ScenarioKernel:
     return scenario if isinstance(scenario, ScenarioKernel) else ScenarioKernel(scenario)
 
 
@@ -116,7 +116,7 @@ def _executor(workers: int | None, scheduler: str | None) -> str:
     return "dask" if scheduler else ("serial" if workers == 1 else "processes")
 
 
-def run_study(scenario="default", runs: int | None = None, seed: int = 0, *, target_se: float | None = None,
+def run_study(scenario: ScenarioRef | ScenarioKernel = "default", runs: int | None = None, seed: int = 0, *, target_se: float | None = None,
               max_runs: int | None = None, workers: int | None = None, scheduler: str | None = None,
               seasons: bool = False, progress: bool = True) -> Study:
     """`runs` seasons of `scenario` (or, with `target_se`, until every title probability's standard error
@@ -133,7 +133,8 @@ def run_study(scenario="default", runs: int | None = None, seed: int = 0, *, tar
                  wall_time_s=result.wall_time_s, result=result)
 
 
-def run_paired_study(scenario_a="default", scenario_b="default", runs: int | None = None, seed: int = 0, *,
+def run_paired_study(scenario_a: ScenarioRef | ScenarioKernel = "default",
+                     scenario_b: ScenarioRef | ScenarioKernel = "default", runs: int | None = None, seed: int = 0, *,
                      target_se: float | None = None, max_runs: int | None = None, workers: int | None = None,
                      scheduler: str | None = None, progress: bool = True) -> PairedStudy:
     """Scenario B against A on the same seeds and seasons; `.cars` answers per car (the changes that matter

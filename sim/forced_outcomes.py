@@ -10,10 +10,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.config.scenario import ForcedOutcome
+from sim.race.field import RaceInput
 from sim.race.outcome import CLASSIFIED, DNF, RaceOutcome
 
 
-def apply_forced(race, outcome: RaceOutcome, forced: Sequence[ForcedOutcome]) -> RaceOutcome:
+def apply_forced(race: RaceInput, outcome: RaceOutcome, forced: Sequence[ForcedOutcome]) -> RaceOutcome:
     """The outcome with these results imposed; the other cars' positions shift, poles stay as drawn."""
     field = race.field
     cars = list(field.cars)

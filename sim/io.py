@@ -9,9 +9,13 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sim.errors import InputError
+
+if TYPE_CHECKING:   # pandas only for the tables' type: sim.io is imported by everything
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -79,13 +83,13 @@ def make_output_folder(folder: str | Path) -> Path:
     return folder
 
 
-def write_csv_atomic(frame, target: str | Path, float_format: str | None = None) -> None:
+def write_csv_atomic(frame: pd.DataFrame, target: str | Path, float_format: str | None = None) -> None:
     """Write a pandas DataFrame as CSV (no index) atomically."""
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False, float_format=float_format)
 
 
-def write_table_atomic(frame, target: str | Path) -> None:
+def write_table_atomic(frame: pd.DataFrame, target: str | Path) -> None:
     """CSV or Parquet by the target's suffix, atomically."""
     target = Path(target)
     if target.suffix.lower() in (".parquet", ".pq"):

@@ -19,7 +19,9 @@ from sim.errors import InputError
 from sim.race import log_to_frame, outcomes_to_results, run_race
 
 from sim.rules import award_invitations, compute_standings
-from sim.scenario import CompiledScenario, compile_scenario, resolve_scenario
+from sim.config.scenario import Scenario
+from sim.race import RaceOutcome
+from sim.scenario import CompiledRace, CompiledScenario, compile_scenario, resolve_scenario
 from sim.forced_outcomes import apply_forced
 from sim.seeds import race_rng
 
@@ -44,7 +46,10 @@ class SeasonOutcome:
         return self.awards[self.awards["status"] == "awarded"]
 
 
-def load_compiled(scenario) -> CompiledScenario:
+ScenarioRef = str | Path | Scenario | CompiledScenario   # a file, a name under scenarios/, or already loaded
+
+
+def load_compiled(scenario: ScenarioRef) -> CompiledScenario:
     """A CompiledScenario from a path, a scenario name under scenarios/, or one already compiled."""
     if isinstance(scenario, CompiledScenario):
         return scenario
@@ -53,8 +58,8 @@ def load_compiled(scenario) -> CompiledScenario:
     return compile_scenario(scenario)
 
 
-def season_race(compiled: CompiledScenario, seed: int, season: int, race, presence, with_log: bool = False,
-                strength=None):
+def season_race(compiled: CompiledScenario, seed: int, season: int, race: CompiledRace, presence: np.ndarray | None,
+                with_log: bool = False, strength: np.ndarray | None = None) -> tuple[CompiledRace, RaceOutcome] | None:
     """Race `race` as season `season` of `seed` runs it: the cars the participation draw (`presence`,
     from `plan.draw_presence`) brings, with their season-long strength (`strength`, from
     `plan.draw_strength`), the race's own stream, forced outcomes imposed. Returns (the race as run, its
@@ -70,7 +75,7 @@ def season_race(compiled: CompiledScenario, seed: int, season: int, race, presen
     return run, outcome
 
 
-def simulate_race(scenario, race: str = "R1", seed: int | None = None, rng: np.random.Generator | None = None,
+def simulate_race(scenario: ScenarioRef, race: str = "R1", seed: int | None = None, rng: np.random.Generator | None = None,
                   season: int = 0, log: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate one race of a scenario (path, name, Scenario or CompiledScenario).
 
@@ -202,7 +207,7 @@ def _has_race(results: pd.DataFrame, race_id: str) -> bool:
     return bool((results["race"] == race_id).any())
 
 
-def simulate_season(scenario, seed: int, index: int = 0) -> SeasonOutcome:
+def simulate_season(scenario: ScenarioRef, seed: int, index: int = 0) -> SeasonOutcome:
     """One season (index `index` of the studies run with `seed`): results, standings, awards, log."""
     compiled = load_compiled(scenario)
     results, logs = simulate_results(compiled, seed, [index], with_log=True)

@@ -12,22 +12,34 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.config.loader import ROOT
-from sim.config.scenario import ForcedOutcome
+from sim.config.scenario import ForcedOutcome, Participation, ResultsSoFar
+from sim.config.series import SeriesRulebook
 from sim.errors import InputError
 from sim.results import read_results
 from sim.rules.points import check_results
 from sim.seeds import season_rng
+from sim.race.field import RaceInput
 from sim.strength.learn import scenario_strength
+from sim.strength.prior import ScenarioInput
 from sim.strength.season import SeasonStrength
 
 PARTICIPATION_STREAM = 0
 VARIANT_CACHE_SIZE = 512   # field variants kept per process: bounded memory, most repeats still hit
+
+
+class SeasonRace(RaceInput, Protocol):
+    """A race of the calendar as the season plan reads it (`sim.scenario.CompiledRace`)."""
+
+    @property
+    def index(self) -> int: ...
+    def without(self, absent: tuple[int, ...]) -> SeasonRace: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,11 +92,11 @@ class SeasonPlan:
             return None
         return self.strength.draw(seed, season)
 
-    def season_pace(self, run, drawn: np.ndarray | None) -> np.ndarray | None:
+    def season_pace(self, run: RaceInput, drawn: np.ndarray | None) -> np.ndarray | None:
         """The drawn effects of the cars of race `run` (a race or its participation variant), s per lap."""
         return None if drawn is None else self.strength.pace_s(run.field, drawn)
 
-    def race_variant(self, race, presence: np.ndarray | None):
+    def race_variant(self, race: SeasonRace, presence: np.ndarray | None) -> SeasonRace:
         """The race with the cars that skip its round removed (cached per distinct field).
 
         The races of a double-header share their field variants: both have the same field, so the
@@ -155,7 +167,7 @@ def _with_field_of(race, variant):
     return own
 
 
-def participation_matrix(participation, races, entries_home: Mapping[str, str], round_regions: Sequence[str],
+def participation_matrix(participation: Participation, races: Sequence[SeasonRace], entries_home: Mapping[str, str], round_regions: Sequence[str],
                          forced: Sequence[ForcedOutcome]) -> tuple[tuple[str, ...], np.ndarray]:
     """Probability that each car enters each round; forced outcomes make their car enter that round."""
     cars = tuple(entries_home)
@@ -179,7 +191,7 @@ def participation_matrix(participation, races, entries_home: Mapping[str, str], 
 
 
 # ------------------------------------------------------------------ building the plan (compile time)
-def build_plan(compiled, rulebooks: Mapping[str, object], source) -> SeasonPlan:
+def build_plan(compiled: ScenarioInput, rulebooks: Mapping[str, SeriesRulebook], source: str | Path) -> SeasonPlan:
     """Check and compile the season-level features of a scenario (fail fast, before any simulation)."""
     scenario = compiled.scenario
     races = compiled.races
@@ -244,7 +256,7 @@ def _prefix(scenario, index: int, name: str) -> str:
     return f"{name} " if chosen is None else chosen
 
 
-def resolve_data_file(file: str, source) -> Path:
+def resolve_data_file(file: str, source: str | Path | None) -> Path:
     """A data file a scenario names: absolute, beside the scenario, or under the repository root."""
     path = Path(file)
     if path.is_absolute():
@@ -256,7 +268,7 @@ def resolve_data_file(file: str, source) -> Path:
     return ROOT / path
 
 
-def read_results_so_far(spec, source):
+def read_results_so_far(spec: ResultsSoFar, source: str | Path) -> tuple[Path, pd.DataFrame]:
     """(path, table) of a scenario's `results_so_far` block: the table's races R1..Rk, up to `through`."""
     path = resolve_data_file(spec.file, source)
     if not path.exists():

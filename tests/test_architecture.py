@@ -82,3 +82,30 @@ def test_modules_are_a_few_hundred_lines():
     long = {str(path.relative_to(ROOT)): n for path in _modules()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def _unannotated(tree: ast.Module) -> list[str]:
+    """Public functions and methods (and `__init__`) of public classes with an argument or return type missing."""
+    found = []
+
+    def visit(body, owner=None):
+        for node in body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                visit(node.body, node.name)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name.startswith("_") and node.name != "__init__":
+                    continue
+                args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                if owner is not None and args and args[0].arg in ("self", "cls"):
+                    args = args[1:]
+                args += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+                if any(a.annotation is None for a in args) or (node.returns is None and node.name != "__init__"):
+                    found.append(f"{owner + '.' if owner else ''}{node.name}:{node.lineno}")
+    visit(tree.body)
+    return found
+
+
+def test_public_functions_have_type_hints():
+    missing = {str(path.relative_to(ROOT)): names for path in _modules()
+               if (names := _unannotated(ast.parse(path.read_text(encoding="utf-8"))))}
+    assert missing == {}

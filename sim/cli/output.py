@@ -37,7 +37,7 @@ def wrote(path: str | Path, detail: str = "", files: Iterable[str] = ()) -> None
     note(text)
 
 
-def interrupted(stopped) -> Exception:
+def interrupted(stopped: Exception) -> Exception:
     """The CLI's exception for a stopped study (sim.montecarlo.StudyInterrupted): exit 130 with how to go on."""
     from sim.cli import Interrupted
 

@@ -10,9 +10,10 @@ import typer
 from sim.cli import output
 from sim.errors import InputError
 from sim.io import POINTS_FORMAT, make_output_folder, write_csv_atomic
+from sim.season import SeasonOutcome
 
 
-def write_season(outcome, out_dir: Path) -> list[Path]:
+def write_season(outcome: SeasonOutcome, out_dir: Path) -> list[Path]:
     """results.csv, standings.csv (final), standings_by_race.csv, awards.csv, events.csv; atomic each."""
     from sim.results import write_results
 

@@ -10,6 +10,7 @@ import typer
 from sim.cli import output
 from sim.config.kinds import KINDS, detect_kind, get_kind
 from sim.config.loader import CONFIGS, parse_model, read_yaml
+from sim.config.scenario import Scenario
 from sim.errors import InputError, InputErrors
 from sim.io import write_text_atomic
 
@@ -36,7 +37,7 @@ def validate_file(path: Path, kind_name: str | None = None) -> tuple[str | None,
     return kind.name, []
 
 
-def scenario_reference_problems(scenario, path: Path) -> list[InputError]:
+def scenario_reference_problems(scenario: Scenario, path: Path) -> list[InputError]:
     """Problems of the files a scenario names (series, entries, venues) and of their combination."""
     from sim.config.entries import load_entries
     from sim.config.scenario import ENTRIES_FROM_RESULTS

@@ -8,6 +8,7 @@ These are modelling assumptions calibrated from real data (docs/calibration.md);
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -20,7 +21,7 @@ Procedure = Literal["FCY", "SC", "Code60"]
 PROCEDURES: tuple[str, ...] = ("FCY", "SC", "Code60")
 
 
-def check_procedures(names, prefix: str = "") -> None:
+def check_procedures(names: Iterable[str], prefix: str = "") -> None:
     """Raise ValueError naming the first name that is not a known neutralisation procedure."""
     unknown = [name for name in names if name not in PROCEDURES]
     if unknown:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,19 @@ def _text(value: float) -> str:
     return "" if math.isnan(value) else f"{value:.6f}"
 
 
-def paired_cars_frame(paired, layout_a: StudyLayout, layout_b: StudyLayout) -> pd.DataFrame:
+class CarSums(Protocol):
+    """The per-car sums of a paired study (`sim.montecarlo.paired.PairedAggregate`)."""
+
+    car_sum_a: np.ndarray
+    car_sum_b: np.ndarray
+    car_diff_sum: np.ndarray
+    car_diff_sumsq: np.ndarray
+
+    @property
+    def runs(self) -> int: ...
+
+
+def paired_cars_frame(paired: CarSums, layout_a: StudyLayout, layout_b: StudyLayout) -> pd.DataFrame:
     """Per car in both scenarios: A, B, delta = A - B and its paired standard error for each car metric,
     and the largest |delta| / se: rows sorted by it (the changes that matter first), then layout order."""
     matching = CarMatching.of(layout_a, layout_b)

@@ -17,14 +17,14 @@ from sim.montecarlo.kernel import ChunkTables, CompetitorKey, StudyLayout, Title
 from sim.race import gc_paused
 from sim.rules.points import points_table
 from sim.scenario import CompiledScenario, resolve_scenario
-from sim.season import apply_rules, load_compiled, simulate_results
+from sim.season import ScenarioRef, apply_rules, load_compiled, simulate_results
 from sim.season_plan import resolve_data_file
 
 
 class ScenarioKernel:
     """The Monte Carlo season kernel of a scenario (the `sim.montecarlo.kernel.SeasonKernel` protocol)."""
 
-    def __init__(self, scenario, scenario_path: Path | None = None) -> None:
+    def __init__(self, scenario: ScenarioRef, scenario_path: Path | None = None) -> None:
         self.compiled = load_compiled(scenario)
         if scenario_path is None and isinstance(scenario, (str, Path)):
             scenario_path = resolve_scenario(scenario)

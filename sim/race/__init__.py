@@ -8,8 +8,7 @@ Safety Car / red flag), `finish`, `classification`, `outcome` and `log` (what a 
 `simulation` (the wiring).
 """
 
-from sim.race.log import log_to_frame
-from sim.race.outcome import RaceOutcome, outcomes_to_results
+from sim.race.outcome import RaceOutcome, log_to_frame, outcomes_to_results
 from sim.race.simulation import gc_paused, run_race
 
 __all__ = ["RaceOutcome", "gc_paused", "log_to_frame", "outcomes_to_results", "run_race"]

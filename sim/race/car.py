@@ -21,7 +21,10 @@ import simpy
 from sim.race import pit
 from sim.race.drive_rules import stint_time_left
 from sim.race.log import LogEntry, PitStopRecord
-from sim.race.planner import choose_driver
+from sim.race.draws import RaceDay
+from sim.race.field import RaceInput
+from sim.race.planner import CarPlan, StintPlan, choose_driver
+from sim.race.track import Track
 
 EPS = 1e-6
 
@@ -35,22 +38,12 @@ class StintRecord(NamedTuple):
     pace: float
 
 
-class Tally:
-    """simpy timeouts the race scheduled, and car wake-ups cancelled before they fired (diagnostics)."""
-
-    __slots__ = ("scheduled", "cancelled")
-
-    def __init__(self) -> None:
-        self.scheduled = 0
-        self.cancelled = 0
-
-
 class Wake(simpy.Timeout):
     """A car's next decision point: its stint end or its next failure at wall time `at`. `debt` is the
     car's time lost when it was planned (a later loss may have moved the stint end); `cancelled` is set
     when the car was re-planned."""
 
-    def __init__(self, car: Car, at: float, now: float):
+    def __init__(self, car: Car, at: float, now: float) -> None:
         super().__init__(car.env, at - now if at > now else 0.0)
         self.at = at
         self.debt = car.debt
@@ -73,7 +66,7 @@ class Car:
         "stints_on_tyres", "reserve_used", "drive", "retire_t", "final_laps", "finish_t", "pending_extra",
         "deadline", "missed_flag", "pending", "parked", "failure_times", "failures", "fail_at")
 
-    def __init__(self, c: int, race, day, plan, shared):
+    def __init__(self, c: int, race: RaceInput, day: RaceDay, plan: CarPlan, shared: Track) -> None:
         f = race.field
         self.env, self.clock, self.draws, self.control = shared.env, shared.clock, day, shared.control
         self.log, self.stints, self.tally, self.hazards = shared.log, shared.stints, shared.tally, shared.hazards
@@ -234,7 +227,7 @@ class Car:
         return self.crossing(laps)
 
     # ---------------------------------------------------------------- stints
-    def start_stint(self, t_on: float, plan, reserve_laps: int) -> None:
+    def start_stint(self, t_on: float, plan: StintPlan, reserve_laps: int) -> None:
         """The next stint from pit exit `t_on`: its driver, its laps (fuel, or the plan's), its mean lap, and
         the wake-up at its end."""
         driver, planned, limit = plan
@@ -272,7 +265,7 @@ class Car:
         self.laps_before += laps
         return used
 
-    def next_plan(self, t_exit: float, current: int):
+    def next_plan(self, t_exit: float, current: int) -> tuple[StintPlan, bool]:
         """The drive-time plan for the stint after a stop ending at `t_exit` (`sim.race.planner`)."""
         clock, race_s = self.clock, self.race_s
         if clock.any_red:

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from sim.race.drive_rules import first_breach, minimum_scale
+from sim.race.field import RaceInput
 from sim.race.log import LogEntry
 from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED, BestLaps, RaceOutcome
 
@@ -48,7 +49,7 @@ class RaceEnd:
     cancelled_events: int
 
 
-def classify(race, end: RaceEnd) -> RaceOutcome:
+def classify(race: RaceInput, end: RaceEnd) -> RaceOutcome:
     """Apply the race-end rules (sporting.race_end, drive-time penalty) and order every class."""
     f = race.field
     n = f.n

@@ -21,6 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.config.race_model import LogNormal
+from sim.race.field import RaceInput
+
 POOL_REFILL = 64
 
 
@@ -33,7 +36,7 @@ class Weather(NamedTuple):
     incident_factor: float
 
 
-def draw_weather(race, rng: np.random.Generator) -> Weather:
+def draw_weather(race: RaceInput, rng: np.random.Generator) -> Weather:
     """The race's weather from the venue's rain probability for its month."""
     wet = bool(rng.random() < race.wet_probability)
     spec = race.model.weather
@@ -46,7 +49,7 @@ class RaceDay:
     """What is drawn when the race starts: weather, pace of the day, qualifying and grid, failure times,
     incident candidates; then the pools (`uniform`, `normal`) the events draw from."""
 
-    def __init__(self, race, rng: np.random.Generator, season_pace_s=None):
+    def __init__(self, race: RaceInput, rng: np.random.Generator, season_pace_s: np.ndarray | None = None) -> None:
         f = race.field
         n = f.n
         race_s = f.race_seconds
@@ -106,7 +109,7 @@ class RaceDay:
         self._z = i + 1
         return pool[i]
 
-    def lognormal(self, spec) -> float:
+    def lognormal(self, spec: LogNormal) -> float:
         """A duration drawn from a LogNormal spec (median, sigma)."""
         return spec.median * math.exp(spec.sigma * self.normal())
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 
+from sim.config.sporting import Sporting
 
-def driver_limits(sporting, class_name: str, ratings: tuple[str, ...], hours: float) -> tuple[
+
+def driver_limits(sporting: Sporting, class_name: str, ratings: tuple[str, ...], hours: float) -> tuple[
         tuple[float, ...], tuple[float, ...]]:
     """(minimums, maximums) in seconds per driver of a crew with these FIA ratings, in a race of `hours`."""
     rules = sporting.drive_rules(class_name, len(ratings), hours)

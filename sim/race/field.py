@@ -11,10 +11,13 @@ import dataclasses
 import functools
 import math
 import operator
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
+from sim.config.race_model import RaceModel
+from sim.config.sporting import Sporting
 from sim.race.drive_rules import driver_limits
 from sim.race.traffic import ClassTraffic, class_traffic, incident_factor, reference_traffic
 
@@ -140,7 +143,45 @@ class RaceField:
                              1.0 - self.neutral_fuel_factor[c]) for c in range(self.n)]
 
 
-def build_field(race) -> RaceField:
+# What the race model reads of a race: any object with these attributes will do (`sim.scenario.CompiledRace`
+# is the one the rest of the program builds); the race model never imports the compiler.
+class VenueInput(Protocol):
+    @property
+    def lap_km(self) -> float: ...
+    @property
+    def pit_lane_loss_s(self) -> float: ...
+    @property
+    def reference_lap_s(self) -> Mapping[str, float]: ...
+    @property
+    def incident_factor(self) -> float: ...
+
+
+class RaceInput(Protocol):
+    @property
+    def race_id(self) -> str: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def hours(self) -> float: ...
+    @property
+    def qualifying_rank(self) -> int: ...
+    @property
+    def entries(self) -> tuple[Any, ...]: ...      # sim.scenario.CompiledEntry records
+    @property
+    def bop(self) -> Mapping[str, float]: ...
+    @property
+    def model(self) -> RaceModel: ...
+    @property
+    def sporting(self) -> Sporting: ...
+    @property
+    def venue(self) -> VenueInput: ...
+    @property
+    def wet_probability(self) -> float: ...
+    @property
+    def field(self) -> RaceField: ...
+
+
+def build_field(race: RaceInput) -> RaceField:
     """Derive the field arrays of a CompiledRace (see sim.scenario.CompiledRace)."""
     model, sporting, venue = race.model, race.sporting, race.venue
     entries = race.entries
@@ -237,7 +278,7 @@ _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
 
 
-def _traffic_of(full: RaceField, race) -> ClassTraffic:
+def _traffic_of(full: RaceField, race: RaceInput) -> ClassTraffic:
     """The traffic loss and passes per class of `full`'s own class counts (cached on the field)."""
     cached = full.__dict__.get("_traffic_of")
     if cached is None:
@@ -248,7 +289,7 @@ def _traffic_of(full: RaceField, race) -> ClassTraffic:
     return cached
 
 
-def subset_field(full: RaceField, keep: list[int], race) -> RaceField:
+def subset_field(full: RaceField, keep: list[int], race: RaceInput) -> RaceField:
     """The field of `race` (whose entries are `full`'s entries at positions `keep`, in order), derived
     from `full` by selection instead of a rebuild: the participation model removes a few cars from
     most races of most seasons. Only multi-class traffic depends on who else is on track, so the

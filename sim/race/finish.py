@@ -10,14 +10,16 @@ from __future__ import annotations
 
 
 
-from sim.race.clock import RED
+from sim.race.car import Car
+from sim.race.clock import RED, NeutralisationClock
 from sim.race.log import LogEntry
 
 EPS = 1e-6
 FLAG_WINDOW_KMH = 60   # the two slow laps after time expires in which a car can still take the flag
 
 
-def take_flag(cars: list, clock, now: float, race_s: float, lap_km: float, log: list | None) -> None:
+def take_flag(cars: list[Car], clock: NeutralisationClock, now: float, race_s: float, lap_km: float,
+              log: list[LogEntry] | None) -> None:
     """Close every running car's race at the flag (its last stint, laps, finish time)."""
     running = [car for car in cars if not car.done]
     if not running:
@@ -57,7 +59,7 @@ def take_flag(cars: list, clock, now: float, race_s: float, lap_km: float, log: 
         log.append(LogEntry(t_flag, leader.c, "chequered_flag", f"{leader.final_laps} laps"))
 
 
-def _end_under_red_flag(running: list, now: float, log: list | None) -> None:
+def _end_under_red_flag(running: list[Car], now: float, log: list[LogEntry] | None) -> None:
     """Time runs out under the red flag: each car's laps where it stopped (its reserve laps included)."""
     for car in running:
         k, _ = car.laps_done(now)

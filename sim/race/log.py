@@ -1,5 +1,5 @@
 """The race event log: entries (time, car index, event, detail) kept raw while the race runs and
-formatted into a DataFrame (time_s, car, event, detail) only when asked for."""
+formatted only when read (`sim.race.outcome.log_to_frame`)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ class PitStopRecord(NamedTuple):
     driver_in: int
 
 
-def format_detail(field, car: int, event: str, detail) -> str:
-    """Readable text of one log entry."""
+def format_detail(drivers: tuple[str, ...], detail: object) -> str:
+    """Readable text of one log entry's detail (`drivers`: the car's crew)."""
     if not isinstance(detail, PitStopRecord):
         return str(detail)
     parts = [f"lap {detail.lap}", f"{detail.duration_s:.1f} s in the pit lane, {detail.stationary_s:.1f} s stationary"]
@@ -37,21 +37,5 @@ def format_detail(field, car: int, event: str, detail) -> str:
     if detail.tyres_s:
         parts.append("tyres")
     if detail.driver_in != detail.driver_out:
-        names = field.drivers[car]
-        parts.append(f"driver {names[detail.driver_out]} -> {names[detail.driver_in]}")
+        parts.append(f"driver {drivers[detail.driver_out]} -> {drivers[detail.driver_in]}")
     return "; ".join(parts)
-
-
-def log_to_frame(race, outcome):
-    """The event log as a DataFrame: race, time_s, car, event, detail (car empty for race-wide events)."""
-    import pandas as pd   # not on the race's hot path: only when a log is read
-
-    field = race.field
-    rows = sorted(outcome.log, key=lambda row: row.time_s)
-    return pd.DataFrame({
-        "race": [outcome.race_id] * len(rows),
-        "time_s": [round(row.time_s, 3) for row in rows],
-        "car": [field.cars[row.car] if row.car >= 0 else "" for row in rows],
-        "event": [row.event for row in rows],
-        "detail": [format_detail(field, row.car, row.event, row.detail) for row in rows],
-    })

@@ -10,9 +10,16 @@ import functools
 import itertools
 import math
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
 import numpy as np
 
-from sim.race.log import LogEntry
+from sim.race.field import RaceInput
+from sim.race.log import LogEntry, format_detail
+
+if TYPE_CHECKING:   # pandas is imported only when a table is built (never on the race's hot path)
+    import pandas as pd
 
 STATUS_NAMES = ("classified", "not_classified", "dnf", "dsq")
 CLASSIFIED, NOT_CLASSIFIED, DNF, DSQ = range(4)
@@ -51,13 +58,21 @@ class RaceOutcome:
         return self.best_laps.values()
 
 
+class StintsRun(Protocol):
+    """What the fastest laps read of a finished race (`sim.race.classification.RaceEnd`)."""
+
+    stints: list                 # sim.race.car.StintRecord per stint, in race order
+    noise_sd: list[float]        # lap-to-lap sd per car
+    rng: np.random.Generator
+
+
 class BestLaps:
     """The fastest lap of every car, computed on first use and kept: a Monte Carlo chunk whose rules
     never read it skips the work. The draws come from the race's Generator after the race, once (copies
     of an outcome share this object, so they share the values too)."""
     __slots__ = ("_state", "_laps")
 
-    def __init__(self, state) -> None:
+    def __init__(self, state: StintsRun) -> None:
         self._state = state
         self._laps: np.ndarray | None = None
 
@@ -97,7 +112,7 @@ def best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarra
 _GUMBEL_MEAN, _GUMBEL_SD = 0.5772156649015329, math.pi / math.sqrt(6.0)
 
 
-def fastest_laps(state) -> np.ndarray:
+def fastest_laps(state: StintsRun) -> np.ndarray:
     """Best lap per car: over its stints, the stint's mean lap less its best lap's margin under the mean
     (`state`: the race's stints, lap-noise sd per car and Generator, `sim.race.classification.RaceEnd`).
 
@@ -154,8 +169,8 @@ def _seconds_format(drivers: int) -> str:
 LEAVABLE_COLUMNS = ("drive_time_s", "fastest_lap_s")   # model columns no rule needs unless configured to
 
 
-def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None = None,
-                        leave_out: tuple[str, ...] = ()):
+def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes: RaceOutcome | Sequence[RaceOutcome],
+                        season: int | list[int] | None = None, leave_out: tuple[str, ...] = ()) -> pd.DataFrame:
     """Results table (../shared/interfaces.md s.1 + model columns) for one or many outcomes.
 
     `race_or_races` is one CompiledRace for all outcomes or a list parallel to `outcomes`;
@@ -210,3 +225,18 @@ def outcomes_to_results(race_or_races, outcomes, season: int | list[int] | None 
     if season is not None:
         frame.insert(0, "season", np.repeat(np.array(seasons, dtype=np.int64), sizes))
     return frame
+
+
+def log_to_frame(race: RaceInput, outcome: RaceOutcome) -> pd.DataFrame:
+    """The event log as a DataFrame: race, time_s, car, event, detail (car empty for race-wide events)."""
+    import pandas as pd   # not on the race's hot path: only when a log is read
+
+    field = race.field
+    rows = sorted(outcome.log, key=lambda row: row.time_s)
+    return pd.DataFrame({
+        "race": [outcome.race_id] * len(rows),
+        "time_s": [round(row.time_s, 3) for row in rows],
+        "car": [field.cars[row.car] if row.car >= 0 else "" for row in rows],
+        "event": [row.event for row in rows],
+        "detail": [format_detail(field.drivers[row.car] if row.car >= 0 else (), row.detail) for row in rows],
+    })

@@ -17,6 +17,9 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from sim.config.race_model import StrategyModel
+from sim.race.field import RaceField
+
 # plan_next's candidates, the likeliest winner first (the bound then prunes more), for crews of 1-4
 _CANDIDATE_ORDER = [[(first,) + tuple(i for i in range(nd) if i != first) for first in range(max(nd, 1))]
                     for nd in range(5)]
@@ -58,7 +61,7 @@ class CarPlan:
     __slots__ = ("consts", "crew_targets", "required", "min_drive_s", "min_drivers", "max_drive_s",
                  "has_rules", "full_laps", "margin", "every_driver", "start")
 
-    def __init__(self, field, c: int, lap_factor: float, strategy):
+    def __init__(self, field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> None:
         margin = strategy.drive_time_margin_s
         self.consts = plan_constants(field, c, lap_factor, margin)
         self.crew_targets = crew_targets(field, c, lap_factor, strategy)
@@ -73,7 +76,7 @@ class CarPlan:
         self.start: StintPlan | None = None
 
 
-def plan_constants(field, c: int, lap_factor: float, margin: float) -> PlanConstants:
+def plan_constants(field: RaceField, c: int, lap_factor: float, margin: float) -> PlanConstants:
     """Car c's plan constants: each crew member's green lap and full-tank stint at his expected pace
     (class reference x BoP + offsets + traffic, no form) in this weather, and what follows from them."""
     full_laps, stop_cost = field.stint_constants
@@ -89,7 +92,7 @@ def plan_constants(field, c: int, lap_factor: float, margin: float) -> PlanConst
                          [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
 
 
-def crew_targets(field, c: int, lap_factor: float, strategy) -> list[float] | None:
+def crew_targets(field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> list[float] | None:
     """Car c's every_driver_drives target per crew member: a share of one full-tank stint at his
     expected pace (None: a single driver, or the option is off)."""
     if not strategy.every_driver_drives or len(field.drivers[c]) == 1:
@@ -98,7 +101,7 @@ def crew_targets(field, c: int, lap_factor: float, strategy) -> list[float] | No
     return [k * (field.base_lap[c] + field.traffic_s[c] + d) for d in field.driver_pace[c]]
 
 
-def plan_tables(field, lap_factor: float, strategy) -> list[CarPlan]:
+def plan_tables(field: RaceField, lap_factor: float, strategy: StrategyModel) -> list[CarPlan]:
     """Every car's CarPlan for this weather, cached on the field. A car's entry is shared by every field
     derived from the same full field (participation variants) in which its pace is the same (the traffic
     loss depends on the class counts), so the start plans made in one variant serve the others."""

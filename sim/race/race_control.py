@@ -25,8 +25,14 @@ import math
 
 import simpy
 
-from sim.race.clock import RED
+from collections.abc import Callable, Generator
+
+from sim.race.car import Car
+from sim.race.clock import RED, NeutralisationClock
+from sim.race.draws import RaceDay
+from sim.race.field import RaceInput
 from sim.race.log import LogEntry
+from sim.race.track import Track
 
 FCY, CODE_60, SAFETY_CAR = "FCY", "Code60", "SC"
 
@@ -34,7 +40,7 @@ FCY, CODE_60, SAFETY_CAR = "FCY", "Code60", "SC"
 class PeriodEnd(simpy.Timeout):
     """The planned end of the running period; `cancelled` when the period was extended."""
 
-    def __init__(self, env: simpy.Environment, delay: float, callback):
+    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[PeriodEnd], None]) -> None:
         super().__init__(env, delay)
         self.cancelled = False
         self.callbacks.append(callback)
@@ -43,12 +49,12 @@ class PeriodEnd(simpy.Timeout):
 class RaceControl:
     """Incidents and neutralisations of one race; acts on the cars and the neutralisation clock."""
 
-    def __init__(self, race, day, shared):
+    def __init__(self, race: RaceInput, day: RaceDay, shared: Track) -> None:
         f = race.field
         model, sporting = race.model, race.sporting
         self.env, self.clock, self.draws = shared.env, shared.clock, day
         self.log, self.tally, self.hazards = shared.log, shared.tally, shared.hazards
-        self.cars: list = []            # set by the wiring once the cars exist
+        self.cars: list[Car] = []       # set by the wiring once the cars exist
         self.race_s = f.race_seconds
         self.spec = model.race_control
         self.incidents = model.incidents
@@ -64,7 +70,7 @@ class RaceControl:
         self.closed = False             # the race is over: a late wake-up does nothing
 
     # ---------------------------------------------------------------- incidents
-    def watch(self, candidates: list[simpy.Timeout]):
+    def watch(self, candidates: list[simpy.Timeout]) -> Generator[simpy.Timeout, object, None]:
         """The race-control process: judge every incident candidate when it comes. The candidates are
         scheduled when the race starts, at their drawn times (a timeout from the previous one would round
         the times)."""
@@ -99,7 +105,7 @@ class RaceControl:
             return   # rounding left the pick past the last car on track
         self.incident(self.cars[c], now)
 
-    def incident(self, car, now: float) -> None:
+    def incident(self, car: Car, now: float) -> None:
         """An incident of `car`: retirement, damage or an off; a penalty; maybe a neutralisation."""
         spec, draws, log = self.incidents, self.draws, self.log
         driver = car.drivers[car.driver]
@@ -129,7 +135,7 @@ class RaceControl:
         if draws.uniform() < neutralise_p:
             self.neutralise(now, f"incident car {car.name}")
 
-    def car_stopped(self, car, now: float) -> None:
+    def car_stopped(self, car: Car, now: float) -> None:
         """A car retired by a failure stands on track: maybe a neutralisation."""
         if self.draws.uniform() < self.spec.stoppage_neutralise_probability:
             self.neutralise(now, f"car {car.name} stopped on track")
@@ -301,7 +307,7 @@ class RaceControl:
                     car.wake_at(car.respect_max_drive(now, t_end))
 
 
-def bunch(cars: list, clock, now: float, gap_s: float) -> None:
+def bunch(cars: list[Car], clock: NeutralisationClock, now: float, gap_s: float) -> None:
     """Safety Car train: inside each class the gaps of the cars on track shrink to the train gap (laps down
     stay down); the cars ahead take the loss as time lost, the last car keeps its place."""
     by_class: dict[int, list[tuple[float, int, float]]] = {}

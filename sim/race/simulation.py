@@ -17,48 +17,22 @@ from collections.abc import Iterator
 import numpy as np
 import simpy
 
-from sim.race.car import Car, Tally
+from sim.race.car import Car
 from sim.race.classification import RaceEnd, classify
-from sim.race.clock import NeutralisationClock
 from sim.race.draws import RaceDay
+from sim.race.field import RaceInput
 from sim.race.finish import take_flag
-from sim.race.log import LogEntry
 from sim.race.outcome import RaceOutcome
 from sim.race.planner import plan_tables
 from sim.race.race_control import RaceControl
-
-
-class StopRules:
-    """The race-wide constants of a stop and of the drive-time margin."""
-
-    __slots__ = ("margin", "min_refuel_s", "overlap", "pit_lane_loss_s")
-
-    def __init__(self, race):
-        self.margin = race.model.strategy.drive_time_margin_s
-        self.min_refuel_s = race.sporting.pit.min_refuel_s
-        self.overlap = race.sporting.pit.refuel_tyres_overlap
-        self.pit_lane_loss_s = race.field.pit_lane_loss_s
-
-
-class Track:
-    """What the cars and race control share: the Environment, the neutralisation clock, the log, the
-    stints run, the incident hazard of the driver in each car (0 once retired), the event tally."""
-
-    def __init__(self, race, log: bool):
-        self.env = simpy.Environment()
-        self.clock = NeutralisationClock()
-        self.log: list[LogEntry] | None = [] if log else None
-        self.stints: list = []
-        self.tally = Tally()
-        self.hazards = [0.0] * race.field.n
-        self.rules = StopRules(race)
-        self.control: RaceControl | None = None
+from sim.race.track import Track
 
 
 class RaceSimulation:
     """One race being run: the race day, the cars and race control on one simpy Environment."""
 
-    def __init__(self, race, rng: np.random.Generator, log: bool = True, season_pace_s=None):
+    def __init__(self, race: RaceInput, rng: np.random.Generator, log: bool = True,
+                 season_pace_s: np.ndarray | None = None) -> None:
         self.race = race
         self.day = RaceDay(race, rng, season_pace_s)
         self.track = track = Track(race, log)
@@ -149,7 +123,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run_race(race, rng: np.random.Generator, log: bool = True, season_pace_s=None) -> RaceOutcome:
+def run_race(race: RaceInput, rng: np.random.Generator, log: bool = True,
+             season_pace_s: np.ndarray | None = None) -> RaceOutcome:
     """Simulate one CompiledRace with its Generator; numpy arrays out, no pandas.
 
     `log=False` skips the event log (Monte Carlo): the race itself, and every draw, is the same.

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from sim.config.race_model import TrafficModel
+
 
 class ClassTraffic(NamedTuple):
     """Per class: seconds lost per lap to traffic, and passes made + suffered per lap."""
@@ -22,7 +24,7 @@ class ClassTraffic(NamedTuple):
 
 
 def class_traffic(class_names: Sequence[str], reference_lap_s: Mapping[str, float], counts: Mapping[str, int],
-                  rules) -> ClassTraffic:
+                  rules: TrafficModel) -> ClassTraffic:
     """The traffic of a field with `counts` cars per class (`rules`: the race model's traffic block)."""
     ref = {name: reference_lap_s[name] for name in class_names}
     loss, passes = {}, {}
@@ -35,12 +37,12 @@ def class_traffic(class_names: Sequence[str], reference_lap_s: Mapping[str, floa
     return ClassTraffic(loss, passes)
 
 
-def reference_traffic(class_names: Sequence[str], reference_lap_s: Mapping[str, float], rules) -> ClassTraffic:
+def reference_traffic(class_names: Sequence[str], reference_lap_s: Mapping[str, float], rules: TrafficModel) -> ClassTraffic:
     """The traffic already inside the venue's reference laps (the field they were measured in)."""
     counts = {name: rules.reference_field.get(name, 0) for name in class_names}
     return class_traffic(class_names, reference_lap_s, counts, rules)
 
 
-def incident_factor(passes: float, rules) -> float:
+def incident_factor(passes: float, rules: TrafficModel) -> float:
     """How much a car's traffic raises its incident hazard."""
     return 1 + rules.incident_per_pass * passes

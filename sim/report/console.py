@@ -11,19 +11,22 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
+from typing import TextIO
 
 import pandas as pd
 from rich.console import Console
 from rich.cells import cell_len
 from rich.table import Table
 
+from sim.season import SeasonOutcome
+
 TOP = 5
 _FIXED = {"after", "season", "title", "class", "category", "kind", "position", "position_text", "car", "team",
           "drivers", "points", "wins"}
 
 
-def number(value) -> str:
+def number(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return ""
     try:
@@ -78,7 +81,8 @@ def fitted_table(console: Console, title: str, columns: Sequence[Column], rows: 
     return table
 
 
-def print_standings(console: Console, standings: pd.DataFrame, top: int = TOP, kinds=("teams",)) -> None:
+def print_standings(console: Console, standings: pd.DataFrame, top: int = TOP,
+                    kinds: tuple[str, ...] = ("teams",)) -> None:
     """Top `top` of every title (teams only by default: drivers mirror their car), per-race points (the
     latest races kept when the console is narrow)."""
     races = race_columns(standings)
@@ -146,7 +150,7 @@ class OutputConsole(Console):
         raise BrokenPipeError
 
 
-def console_width(piped_width: int = 120, stream=None) -> int:
+def console_width(piped_width: int = 120, stream: TextIO | None = None) -> int:
     """The terminal's width on a terminal; piped or redirected, $COLUMNS if set, else `piped_width` (a
     file or a pager is not limited to the 80 columns rich would assume)."""
     stream = stream or sys.stdout
@@ -166,7 +170,7 @@ def make_console(width: int = 120, stderr: bool = False) -> Console:
     return OutputConsole(width=console_width(width, sys.stderr if stderr else sys.stdout), stderr=stderr)
 
 
-def print_season(console: Console, outcome, header: str) -> None:
+def print_season(console: Console, outcome: SeasonOutcome, header: str) -> None:
     console.print(header)
     print_standings(console, outcome.standings)
     print_champions(console, outcome.standings)

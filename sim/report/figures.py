@@ -9,12 +9,16 @@ the others' medians in grey) instead of overlapping bands; who a figure is about
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 from sim.report.frames import OTHER, label, numeric, position_columns  # noqa: E402
@@ -32,7 +36,7 @@ def _odds_limit(values: np.ndarray) -> float:
     return min(1.0, max(0.05, top * 1.18))
 
 
-def draw_title_odds(ax, rows: pd.DataFrame, title: str, top: int = TOP_BARS) -> None:
+def draw_title_odds(ax: Axes, rows: pd.DataFrame, title: str, top: int = TOP_BARS) -> None:
     """Horizontal bars of P(title) with 2-standard-error whiskers, favourite on top, values written."""
     data = numeric(rows, ["p_title", "se_p_title"]).head(top)
     y = np.arange(len(data))
@@ -78,7 +82,7 @@ def heat_colours(matrix: np.ndarray) -> list[list[str]]:
     return styles
 
 
-def draw_positions_heatmap(ax, rows: pd.DataFrame, title: str, colorbar: bool = True) -> None:
+def draw_positions_heatmap(ax: Axes, rows: pd.DataFrame, title: str, colorbar: bool = True) -> None:
     """Competitor x final position (%), colours scaled to the largest cell, cells >= 1 % annotated."""
     shown, headers, labels = position_matrix(rows)
     top = max(float(shown.max()), 1.0)
@@ -110,7 +114,7 @@ def _series(points_by_race: pd.DataFrame, title: str, row) -> pd.DataFrame:
     return numeric(points_by_race[match], ["q10", "q50", "q90", "mean_points"])
 
 
-def draw_points_panels(axes, points_by_race: pd.DataFrame, leaders: pd.DataFrame, title: str) -> None:
+def draw_points_panels(axes: Sequence[Axes], points_by_race: pd.DataFrame, leaders: pd.DataFrame, title: str) -> None:
     """Small multiples of cumulative points by race: one contender per panel (median and 10-90 % band),
     the other contenders' medians in grey for reference; axes share the y scale."""
     series = [(label(row), _series(points_by_race, title, row)) for _, row in leaders.iterrows()]
@@ -132,7 +136,7 @@ def draw_points_panels(axes, points_by_race: pd.DataFrame, leaders: pd.DataFrame
         ax.set_visible(False)
 
 
-def points_figure(points_by_race: pd.DataFrame, summary: pd.DataFrame, title: str):
+def points_figure(points_by_race: pd.DataFrame, summary: pd.DataFrame, title: str) -> Figure:
     leaders = contenders(summary, title)
     count = max(1, len(leaders))
     fig, axes = plt.subplots(1, count, figsize=(2.6 * count + 0.6, 2.6), sharey=True, squeeze=False)
@@ -140,14 +144,14 @@ def points_figure(points_by_race: pd.DataFrame, summary: pd.DataFrame, title: st
     return fig
 
 
-def title_odds_figure(rows: pd.DataFrame, title: str):
+def title_odds_figure(rows: pd.DataFrame, title: str) -> Figure:
     count = min(len(rows), TOP_BARS)
     fig, ax = plt.subplots(figsize=(5.0, 0.3 * count + 0.9))
     draw_title_odds(ax, rows, title)
     return fig
 
 
-def draw_invitation_odds(ax, cars: pd.DataFrame, top: int = 15) -> None:
+def draw_invitation_odds(ax: Axes, cars: pd.DataFrame, top: int = 15) -> None:
     """P(Le Mans invitation) per car, from any title, with 2-SE whiskers; colour by class."""
     data = cars.head(top)
     classes = list(dict.fromkeys(cars["class"]))
@@ -169,13 +173,13 @@ def draw_invitation_odds(ax, cars: pd.DataFrame, top: int = 15) -> None:
     ax.set_title("P(Le Mans invitation), any title, whiskers ±2 SE", fontsize=10)
 
 
-def invitation_figure(cars: pd.DataFrame, top: int = 15):
+def invitation_figure(cars: pd.DataFrame, top: int = 15) -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 0.32 * min(len(cars), top) + 0.9))
     draw_invitation_odds(ax, cars, top)
     return fig
 
 
-def draw_paired_change(ax, cars: pd.DataFrame, metric: str, what: str) -> None:
+def draw_paired_change(ax: Axes, cars: pd.DataFrame, metric: str, what: str) -> None:
     """Change B - A of a per-car probability with ±2 paired SE, cars as given (most significant first)."""
     change = -cars[f"delta_{metric}"].to_numpy(float)   # delta columns are A - B
     se = np.nan_to_num(cars[f"se_delta_{metric}"].to_numpy(float))
@@ -190,7 +194,7 @@ def draw_paired_change(ax, cars: pd.DataFrame, metric: str, what: str) -> None:
     ax.set_title(f"{what}: B - A, ±2 paired SE", fontsize=9)
 
 
-def paired_figure(cars: pd.DataFrame):
+def paired_figure(cars: pd.DataFrame) -> Figure:
     """Own-title and invitation changes of the cars whose odds move most (blue: beyond 2 SE)."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * len(cars) + 1.0), sharey=True)
     draw_paired_change(axes[0], cars, "p_own_title", "P(own title)")
@@ -199,6 +203,6 @@ def paired_figure(cars: pd.DataFrame):
     return fig
 
 
-def stamp(fig, text: str) -> None:
+def stamp(fig: Figure, text: str) -> None:
     """What the figure is of (scenario, seed, seasons, version), above it: a PNG travels alone."""
     fig.suptitle(text, fontsize=9, color="0.3", x=0.01, ha="left")

@@ -5,6 +5,7 @@ Shared by the plots, the HTML report, the terminal and the Python API, so all of
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ SUMMARY_NUMBERS = ("runs", "p_title", "se_p_title", "p_top3", "se_p_top3", "mean
                    "p_classified")
 
 
-def numeric(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
+def numeric(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A copy with the given (default: every non-text) columns as floats; empty cells become NaN."""
     text = {"title", "class", "category", "kind", "car", "team", "drivers", "rule", "race", "team_a", "team_b",
             "category_a", "category_b"}
@@ -37,7 +38,7 @@ def surname(name: str) -> str:
     return " ".join(w.capitalize() for w in words) if words else str(name)
 
 
-def label(row) -> str:
+def label(row: Mapping[str, Any]) -> str:
     """`#3 DKR Engineering` for a team, the crew's names for drivers, `other entries` for the other row."""
     if row["car"] == OTHER:
         return "other entries"
@@ -104,7 +105,7 @@ def number(value: Any, digits: int = 1) -> str:
     return "" if pd.isna(x) else f"{x:,.{digits}f}"
 
 
-def change_text(delta_a_minus_b, error) -> str:
+def change_text(delta_a_minus_b: float, error: float) -> str:
     """`+16.0 ± 2.6`: the change B - A of a probability in percentage points, with its paired SE
     (paired tables store delta = A - B)."""
     delta, se = pd.to_numeric(delta_a_minus_b, errors="coerce"), pd.to_numeric(error, errors="coerce")
@@ -136,12 +137,12 @@ def significant(cars: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(cars["max_abs_z"], errors="coerce") > 2
 
 
-def categories(row) -> str:
+def categories(row: Mapping[str, Any]) -> str:
     a, b = row["category_a"] or "-", row["category_b"] or "-"
     return a if a == b else f"{a} -> {b}"
 
 
-def answer(row) -> str:
+def answer(row: Mapping[str, Any]) -> str:
     """One sentence: the car's Le Mans invitation odds in A and in B, and whether the change is real."""
     a, b = pd.to_numeric(row["a_p_invitation"]), pd.to_numeric(row["b_p_invitation"])
     delta, se = -pd.to_numeric(row["delta_p_invitation"]), pd.to_numeric(row["se_delta_p_invitation"])

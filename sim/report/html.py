@@ -18,13 +18,17 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from sim.io import write_text_atomic
+
+if TYPE_CHECKING:   # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure as MatplotlibFigure
 
 TEMPLATE = "report.html.j2"
 _figure_ids = itertools.count()
@@ -120,7 +124,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def figure_block(fig, caption: str = "") -> Figure:
+def figure_block(fig: MatplotlibFigure, caption: str = "") -> Figure:
     """A matplotlib figure as inline SVG (text kept as text, so it is searchable and scales), then closed.
 
     Each figure gets its own id salt: several SVGs in one page must not share clip-path or marker ids.

@@ -10,6 +10,7 @@ the season layer can re-derive a race cheaply after an entry or BoP change
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
@@ -31,7 +32,7 @@ from sim.scenario.entries import bop_per_round, compile_entry, entries_per_round
 from sim.season_plan import build_plan, read_results_so_far
 
 
-def reference_error(error: InputError, source, field: str) -> InputError:
+def reference_error(error: InputError, source: str | Path, field: str) -> InputError:
     """A file the scenario names that cannot be found, reported at the scenario's field naming it
     (problems inside the named file keep naming that file)."""
     if error.file is None:
@@ -42,7 +43,7 @@ def reference_error(error: InputError, source, field: str) -> InputError:
 
 
 @contextlib.contextmanager
-def _named_at(source, field: str):
+def _named_at(source: str | Path, field: str) -> Iterator[None]:
     try:
         yield
     except InputError as error:

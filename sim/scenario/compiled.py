@@ -119,7 +119,7 @@ class CompiledScenario:
     source: str = "<scenario>"
 
     @property
-    def championships(self):
+    def championships(self) -> tuple[ChampionshipInfo, ...]:
         """(name, rulebook, title prefix) of every championship; the scenario's own series first."""
         if self.plan is not None and self.plan.championships:
             return self.plan.championships

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sim.config.race_model import CarModel, RaceModel
-from sim.config.scenario import Scenario
+from sim.config.entries import Entry
+from sim.config.scenario import Merge, Scenario
 from sim.config.series import SeriesRulebook
 from sim.errors import InputError
 from sim.scenario.compiled import CompiledEntry
 
 
-def merged_model(merge, model: RaceModel, source) -> tuple[RaceModel, dict[str, str], dict[str, str]]:
+def merged_model(merge: Merge, model: RaceModel, source: str | Path) -> tuple[RaceModel, dict[str, str], dict[str, str]]:
     """The race model with the merged classes (borrowed behaviour) and their car models (BoP) added."""
     classes = dict(model.classes)
     reference = dict(model.traffic.reference_field)
@@ -47,7 +48,7 @@ def merged_model(merge, model: RaceModel, source) -> tuple[RaceModel, dict[str, 
     return merged, {name: spec.pace for name, spec in merge.classes.items()}, borrowed
 
 
-def compile_entry(entry, entries_path: Path, where: str, rulebook: SeriesRulebook, model: RaceModel,
+def compile_entry(entry: Entry, entries_path: Path, where: str, rulebook: SeriesRulebook, model: RaceModel,
                    model_path: Path, borrowed: Mapping[str, str] | None = None) -> CompiledEntry:
     """One entry checked against the rulebook (class, crew rules) and the race model (class, car model)."""
     if entry.car_class not in rulebook.classes:
@@ -78,8 +79,9 @@ def compile_entry(entry, entries_path: Path, where: str, rulebook: SeriesRuleboo
         pace_offset_s=entry.pace_offset_s, reliability=entry.reliability, home_region=entry.home_region)
 
 
-def entries_per_round(scenario: Scenario, source, books, names, base, compiled_base, model, model_path,
-                       borrowed) -> dict[tuple[str, int], tuple[CompiledEntry, ...]]:
+def entries_per_round(scenario: Scenario, source: str | Path, books: Mapping[str, tuple], names: Mapping[str, str],
+                      base: Mapping[str, Mapping[str, tuple]], compiled_base: Mapping[str, Mapping[str, CompiledEntry]],
+                      model: RaceModel, model_path: Path, borrowed: Mapping[str, str]) -> dict[tuple[str, int], tuple[CompiledEntry, ...]]:
     """The field of each championship in each round after the entry changes (withdraw, add, update)."""
     current = {key: dict(cars) for key, cars in compiled_base.items()}
     declared = {key: {car: value[0] for car, value in cars.items()} for key, cars in base.items()}
@@ -127,7 +129,7 @@ def entries_per_round(scenario: Scenario, source, books, names, base, compiled_b
     return out
 
 
-def bop_per_round(scenario: Scenario, source, model: RaceModel) -> dict[int, dict[str, float]]:
+def bop_per_round(scenario: Scenario, source: str | Path, model: RaceModel) -> dict[int, dict[str, float]]:
     """BoP overrides (car-model key -> % of the class reference) in force at each round."""
     changes = sorted(enumerate(scenario.bop_changes), key=lambda item: (item[1].from_round, item[0]))
     bop: dict[str, float] = {}

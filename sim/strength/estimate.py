@@ -27,6 +27,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from sim.config.race_model import RaceModel
 from sim.config.strength import StrengthModel
 
 ITERATIONS = 30
@@ -128,7 +129,7 @@ def estimate_strength(observations: pd.DataFrame, model: StrengthModel, priors: 
     return pd.concat(frames, ignore_index=True)
 
 
-def class_prior_sd(class_name: str, model: StrengthModel, race_model=None, series: str = "") -> float:
+def class_prior_sd(class_name: str, model: StrengthModel, race_model: RaceModel | None = None, series: str = "") -> float:
     """The prior season spread of a class without a scenario: the series' own value in configs/strength.yaml
     (IMSA's LMP2 is not the Asian LMS's), else the race model's `season_spread_pct`, else strength.yaml."""
     own = model.series.get(series)

@@ -10,6 +10,7 @@ observations first, so the posterior is the effect beyond the prior, in the race
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from sim.config.strength import load_strength_model
 from sim.errors import InputError
 from sim.strength.estimate import ClassPrior, estimate_strength
 from sim.strength.observations import pace_observations
-from sim.strength.prior import car_strength
+from sim.strength.prior import ScenarioInput, car_strength
 from sim.strength.season import SeasonStrength, prior_strength
 
 
@@ -38,7 +39,8 @@ def _class_priors(compiled) -> tuple[dict[str, ClassPrior], pd.DataFrame]:
     return priors, table
 
 
-def scenario_strength(compiled, results_so_far: pd.DataFrame | None, source, resolve) -> tuple[SeasonStrength, pd.DataFrame | None]:
+def scenario_strength(compiled: ScenarioInput, results_so_far: pd.DataFrame | None, source: str | Path | None,
+                      resolve: Callable[[str], Path]) -> tuple[SeasonStrength, pd.DataFrame | None]:
     """The SeasonStrength every season draws from, and the estimate behind it (None: the prior alone).
 
     `resolve(file)`: a `strength.from_results` file name -> its path (beside the scenario, or the project root).

@@ -8,8 +8,26 @@ follow the drive-time rules). The season effect (sim.strength.season) comes on t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
 
-def car_strength(compiled) -> dict[str, float]:
+from sim.config.scenario import Scenario
+from sim.config.series import SeriesRulebook
+from sim.race.field import RaceInput
+
+
+class ScenarioInput(Protocol):
+    """What the strength estimator and the season plan read of a compiled scenario (`sim.scenario`)."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def rulebook(self) -> SeriesRulebook: ...
+    @property
+    def races(self) -> Sequence[RaceInput]: ...
+
+
+def car_strength(compiled: ScenarioInput) -> dict[str, float]:
     """Car -> expected lap time, % over its class reference lap (lower = faster), mean over its races."""
     totals: dict[str, list[float]] = {}
     for race in compiled.races:

@@ -12,10 +12,11 @@ scenarios aligned for paired studies (common random numbers).
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from sim.race.field import RaceField, RaceInput
 from sim.seeds import season_rng
 
 STRENGTH_STREAM = 1   # season_rng stream of the season-level strength draw (0 is participation)
@@ -47,7 +48,7 @@ class SeasonStrength:
         z = season_rng(seed, season, STRENGTH_STREAM).standard_normal(len(self.cars))
         return self.mean_pct + self.sd_pct * z
 
-    def pace_s(self, field, drawn: np.ndarray) -> np.ndarray:
+    def pace_s(self, field: RaceField, drawn: np.ndarray) -> np.ndarray:
         """The drawn effects of the cars of one race field, in seconds per lap (`run_race`'s season_pace_s)."""
         rows = self._rows.get(field.cars)
         if rows is None:
@@ -60,7 +61,7 @@ class SeasonStrength:
                                                                           self.source)}
 
 
-def prior_strength(races, posterior: Mapping[str, tuple[float, float]] | None = None) -> SeasonStrength:
+def prior_strength(races: Iterable[RaceInput], posterior: Mapping[str, tuple[float, float]] | None = None) -> SeasonStrength:
     """Every car entered in any of `races` (CompiledRace): mean 0 and its class's `season_spread_pct` (the
     class of the first race it enters), or its (mean, sd) from `posterior` (car -> % of the class reference)."""
     spread: dict[str, float] = {}

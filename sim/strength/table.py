@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config.race_model import load_race_model
+from sim.config.race_model import RaceModel, load_race_model
 from sim.config.series import SeriesRulebook
 from sim.config.strength import StrengthModel, load_strength_model
 from sim.strength.estimate import ClassPrior, class_prior_sd, estimate_strength, typical_lap_s
@@ -23,7 +23,7 @@ OUTPUT_COLUMNS = ["class", "car", "team", "pace_pct", "pace_s", "sd_pct", "sd_s"
 
 
 def strength_from_results(results: pd.DataFrame, rulebook: SeriesRulebook, model: StrengthModel | None = None,
-                          race_model=None) -> pd.DataFrame:
+                          race_model: RaceModel | None = None) -> pd.DataFrame:
     """One row per car of the table (OUTPUT_COLUMNS), by class, fastest first."""
     model = model or load_strength_model()
     race_model = race_model if race_model is not None else load_race_model()
