@@ -25,6 +25,7 @@ from sim.montecarlo.runner import StudyResult
 from sim.montecarlo.runner import run_study as _run_study
 from sim.montecarlo.stopping import max_title_se
 from sim.report.frames import car_invitations, car_titles, numeric
+from sim.report.studies import paired_frames
 from sim.montecarlo.scenario_kernel import ScenarioKernel
 from sim.season import ScenarioRef, SeasonOutcome
 from sim.season import simulate_race as _simulate_race
@@ -139,8 +140,6 @@ def run_paired_study(scenario_a: ScenarioRef | ScenarioKernel = "default",
                      scheduler: str | None = None, progress: bool = True) -> PairedStudy:
     """Scenario B against A on the same seeds and seasons; `.cars` answers per car (the changes that matter
     first), `.car("10")` one car's titles."""
-    from sim.report.studies import paired_frames
-
     kernel_a, kernel_b = _kernel(scenario_a), _kernel(scenario_b)
     result = _run_paired(kernel_a, kernel_b, runs, seed, executor=_executor(workers, scheduler), workers=workers,
                          scheduler=scheduler, progress=progress, target_se=target_se, max_runs=max_runs)

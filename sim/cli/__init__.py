@@ -2,6 +2,9 @@
 
 Each sub-module registers its commands on `app`; errors map to exit codes here
 (InputError -> one line on stderr and exit 2; anything else -> exit 1, traceback with --debug).
+The command modules import the layers below inside each command: `sim --help`, a usage error or a
+bad option then answers without loading pandas, numpy, scipy and the configs (measured: `import sim.cli`
+0.2-0.3 s, with the season and report layers 5.4 s on the shared 2-core machine).
 """
 
 from __future__ import annotations

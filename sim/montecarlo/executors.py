@@ -146,6 +146,7 @@ class ProcessBackend(Backend):
 
 
 # ---- Dask distributed ------------------------------------------------------------------------
+# (dask.distributed is imported inside these functions: a study on local processes never loads it)
 
 def _run_dask_job(key: str, chunk: Any) -> Any:
     from sim.montecarlo.dask_plugin import installed_job

@@ -14,6 +14,10 @@ import sys
 import time
 from typing import Any, Callable
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
+
 NOTEBOOK_REFRESH_S = 0.5   # a notebook redraws the whole output cell on each update: not more often
 
 
@@ -60,10 +64,6 @@ class TerminalProgress(Progress):
 
     def __init__(self, total: int, done: int) -> None:
         super().__init__(total, done)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-        from rich.progress import Progress as RichProgress
-
         self._bar = RichProgress(TextColumn("seasons"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
                                  TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=False)
@@ -99,7 +99,7 @@ class NotebookProgress(Progress):
     def __init__(self, total: int, done: int, display: Callable[..., Any] | None = None) -> None:
         super().__init__(total, done)
         if display is None:
-            from IPython.display import display
+            from IPython.display import display   # only inside Jupyter (IPython is not a dependency)
         self._display = display
         self._handle = display(self._html(done, ""), display_id=True)
         self._shown_at = 0.0

@@ -32,7 +32,7 @@ from sim.montecarlo.checkpoint import (  # noqa: F401  (load_checkpoint, save_ch
     check_same_study, fingerprint_of, load_checkpoint, save_checkpoint, study_identity)
 from sim.montecarlo.manifest import config_hash
 from sim.montecarlo.progress import make_progress, progress_enabled  # noqa: F401  (progress_enabled: API)
-from sim.montecarlo.stopping import FIXED, InOrder, MergeAll, StopRule, max_title_se
+from sim.montecarlo.stopping import CHECK_EVERY, FIXED, InOrder, MergeAll, StopRule, make_stop_rule, max_title_se
 
 MAX_POOL_RESTARTS = 3
 
@@ -341,8 +341,6 @@ def stop_rule_for(job: Any, runs: int | None, target_se: float | None, max_runs:
         return runs, None
     if runs is not None:
         raise InputError(None, "--runs", "give either --runs or --target-se, not both")
-    from sim.montecarlo.stopping import CHECK_EVERY, make_stop_rule
-
     rule = make_stop_rule(target_se, max_runs, check_every or CHECK_EVERY, job.variance_bound)
     return rule.max_runs, rule
 

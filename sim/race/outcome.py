@@ -179,7 +179,7 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
     them: formatting drive times and drawing fastest laps are a tenth of the race's cost).
     Built once per batch: every column is one numpy concatenation, text columns cached per race.
     """
-    import pandas as pd
+    import pandas as pd   # only when a table is built: the race model itself never loads pandas
 
     if isinstance(outcomes, RaceOutcome):
         outcomes = [outcomes]

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.cells import cell_len
 from rich.table import Table
 
+from sim.report.frames import answer, car_titles, categories, change_text, pct, pct_se, significant
 from sim.season import SeasonOutcome
 
 TOP = 5
@@ -197,8 +198,6 @@ def print_study(console: Console, summary: pd.DataFrame, top: int = 3) -> None:
 
 def print_paired_changes(console: Console, cars: pd.DataFrame, runs: int, top: int = 10) -> None:
     """The cars whose odds B vs A move most (paired.cars, most significant first): own title, Le Mans."""
-    from sim.report.frames import categories, change_text, pct, significant
-
     moving = int(significant(cars).sum())
     console.print(f"B vs A on the same {runs:,} seasons: {moving} of {len(cars)} cars change beyond 2 paired SE "
                   "(changes B-A in percentage points ± SE; own title: the car's cup, or its class)")
@@ -216,8 +215,6 @@ def print_paired_changes(console: Console, cars: pd.DataFrame, runs: int, top: i
 
 def print_paired_focus(console: Console, car: str, frames: dict[str, pd.DataFrame]) -> None:
     """One car's question answered: invitation and title odds in A and B, every title it is in."""
-    from sim.report.frames import answer, car_titles, categories, change_text, pct
-
     mine = frames["paired_cars"][frames["paired_cars"]["car"] == car]
     if mine.empty:
         console.print(f"car {car} is not in both scenarios")
@@ -235,8 +232,6 @@ def print_paired_focus(console: Console, car: str, frames: dict[str, pd.DataFram
 
 def print_study_focus(console: Console, car: str, summary: pd.DataFrame, invitations: pd.DataFrame) -> None:
     """One car in a single study: its odds in every teams title it is in, and its invitations by rule."""
-    from sim.report.frames import pct, pct_se
-
     rows = summary[(summary["car"] == car) & (summary["kind"] == "teams")]
     if rows.empty:
         console.print(f"car {car} is in no teams title of this study")

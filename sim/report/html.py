@@ -129,7 +129,7 @@ def figure_block(fig: MatplotlibFigure, caption: str = "") -> Figure:
 
     Each figure gets its own id salt: several SVGs in one page must not share clip-path or marker ids.
     """
-    import matplotlib
+    import matplotlib   # only when a figure is drawn (a study without plots never loads matplotlib)
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()

@@ -1,4 +1,6 @@
 """Everything `sim montecarlo` does, as one function the CLI wraps: validate, run, write outputs.
+(The figures and report.html modules are imported where they are written: they load matplotlib, which a
+study run with plots=False and report=False never needs.)
 
 A study is run by `sim.montecarlo`; this module writes what it returns.
 

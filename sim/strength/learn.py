@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.config.strength import load_strength_model
 from sim.errors import InputError
+from sim.results import read_results
 from sim.strength.estimate import ClassPrior, estimate_strength
 from sim.strength.observations import pace_observations
 from sim.strength.prior import ScenarioInput, car_strength
@@ -45,8 +46,6 @@ def scenario_strength(compiled: ScenarioInput, results_so_far: pd.DataFrame | No
 
     `resolve(file)`: a `strength.from_results` file name -> its path (beside the scenario, or the project root).
     """
-    from sim.results import read_results
-
     options = compiled.scenario.strength
     tables = []
     if results_so_far is not None and options.from_results_so_far:
