@@ -1,5 +1,5 @@
 """What the drive-time planner costs and what it buys: the same races with the real planner
-(`_Race._plan_next`), with the planner restricted to the driver owing the most time (its feasibility
+(`sim.race.planner.plan_next`), with the planner restricted to the driver owing the most time (its feasibility
 search and cushion kept, the cost comparison with the rest of the crew dropped; the model's planner
 costs him first and he wins ~80 % of plans) and with a stand-in that costs nothing (the driver owing
 the most time, a full tank), alternated. Prints per variant the median CPU ms per race (no event log,
@@ -22,40 +22,41 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.race import model
+from sim.race import planner as model
+from sim.race import run_race
 from sim.race.outcome import CLASSIFIED
 from sim.scenario import compile_scenario
 from sim.seeds import race_rng
 
 ROOT = Path(__file__).resolve().parents[1]
-PLANNER = model._Race._plan_next
+PLANNER = model.plan_next
 FIRST_ONLY = [[order[:1] for order in orders] for orders in model._CANDIDATE_ORDER]   # most-owing only
 
 
-def most_owing_full_tank(state, c, remaining, current, needs, rule_needs):
+def most_owing_full_tank(consts, drive, remaining, current, needs, rule_needs):
     """The stand-in: whoever owes the most time drives a full tank (no feasibility, no cost)."""
-    return max(range(len(needs)), key=needs.__getitem__), 0, 0.0
+    return model.StintPlan(max(range(len(needs)), key=needs.__getitem__), 0, 0.0)
 
 
-def most_owing_checked(state, c, remaining, current, needs, rule_needs):
+def most_owing_checked(consts, drive, remaining, current, needs, rule_needs):
     """The model's planner with only the driver owing the most time as a candidate (the others only when
     he cannot drive): `_CANDIDATE_ORDER` lists him first, so it is cut to its first entry meanwhile."""
     full = model._CANDIDATE_ORDER
     model._CANDIDATE_ORDER = FIRST_ONLY
     try:
-        choice = PLANNER(state, c, remaining, current, needs, rule_needs)
+        choice = PLANNER(consts, drive, remaining, current, needs, rule_needs)
     finally:
         model._CANDIDATE_ORDER = full
-    return choice if choice is not None else PLANNER(state, c, remaining, current, needs, rule_needs)
+    return choice if choice is not None else PLANNER(consts, drive, remaining, current, needs, rule_needs)
 
 
 def run(calendar, races: int, planner) -> tuple[float, dict, np.ndarray]:
-    model._Race._plan_next = planner
+    model.plan_next = planner
     rngs = [race_rng(1, i // len(calendar), i % len(calendar)) for i in range(races)]
     breaches = cars = classified = stops = 0
     laps = []
     start = time.process_time()
-    outcomes = [model.run_race(calendar[i % len(calendar)], rng, log=False) for i, rng in enumerate(rngs)]
+    outcomes = [run_race(calendar[i % len(calendar)], rng, log=False) for i, rng in enumerate(rngs)]
     elapsed = time.process_time() - start
     for outcome in outcomes:
         breaches += int(outcome.drive_time_breaches.sum())
@@ -92,7 +93,7 @@ def main() -> None:
                 ms, facts[name], laps[name] = run(calendars[name], args.races, planner)
                 times[name].append(ms)
     finally:
-        model._Race._plan_next = PLANNER
+        model.plan_next = PLANNER
     for name in variants:
         # laps against the model's planner, car by car in the same seeded races (paired: the spread
         # between cars and races cancels; a changed decision still reshuffles the rest of a race)
