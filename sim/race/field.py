@@ -186,7 +186,9 @@ def build_field(race: RaceInput) -> RaceField:
     model, sporting, venue = race.model, race.sporting, race.venue
     entries = race.entries
     n = len(entries)
-    class_names = sorted({e.class_name for e in entries}, key=lambda name: venue.reference_lap_s[name])
+    # fastest class first; classes with the same reference lap keep the entry list's order (a set's order would
+    # change with the process's string hashing, and with it the grid and every result)
+    class_names = sorted(dict.fromkeys(e.class_name for e in entries), key=lambda name: venue.reference_lap_s[name])
     counts = {name: sum(e.class_name == name for e in entries) for name in class_names}
     ref = {name: venue.reference_lap_s[name] for name in class_names}
     traffic = model.traffic

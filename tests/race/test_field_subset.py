@@ -55,3 +55,16 @@ def test_a_race_without_cars_runs_as_if_built_from_scratch(compiled):
     a = run_race(derived, race_rng(3, 0, 0))
     b = run_race(rebuilt, race_rng(3, 0, 0))
     assert np.array_equal(a.laps, b.laps) and np.allclose(a.time_s, b.time_s)
+
+
+def test_classes_on_the_same_reference_lap_keep_the_entry_order_in_every_process():
+    """IMSA's GTD and GTD Pro share a reference lap at some venues: their order (grid, class index) must
+    not depend on the process's string hashing (a Monte Carlo worker hashes differently)."""
+    import subprocess
+    import sys
+
+    code = ("from sim.scenario import compile_scenario; c = compile_scenario('imsa-2023'); "
+            "print([r.field.class_order for r in c.races])")
+    orders = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "5")}
+    assert len(orders) == 1
