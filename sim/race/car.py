@@ -248,7 +248,10 @@ class Car:
 
     def close_stint(self, now: float, laps: int, neutral_fuel: bool = False) -> float:
         """The end of the current stint at `now` after `laps` laps: the stint recorded, the driver's time
-        (red-flag time excluded), the fuel used (`neutral_fuel`: less under neutralisation); returns that fuel."""
+        (red-flag time excluded), the fuel used; returns that fuel. `neutral_fuel` (a stop, where the tank
+        matters): less for the running under neutralisation. A last stint (retirement, the flag) counts its
+        laps at the green rate: its end falls inside a lap, where the neutralised share cannot be told from
+        the time lost to the grid or a spin (docs/race-model.md, assumptions)."""
         if laps > 0:
             self.stints.append(StintRecord(self.c, self.laps_before, laps, self.pace))
         used = laps * self.pit.fuel_per_lap
