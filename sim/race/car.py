@@ -122,7 +122,7 @@ class Car:
         if now <= t_on:
             return 0, 0.0
         p = self.pace
-        if self.clock.running(t_on):
+        if self.clock.last_end > t_on:   # a neutralisation reaches into this stint
             e = self.clock.green(t_on, now, p) - self.debt
         else:
             e = now - t_on - self.debt
@@ -137,14 +137,15 @@ class Car:
         pace = self.pace
         g = pace * k + self.debt
         t_on = self.t_on
-        if not self.clock.running(t_on):
+        if self.clock.last_end <= t_on:
             return t_on + g   # no neutralisation in this stint yet: green running is wall time
         return self.clock.wall_at(t_on, g, pace)
 
     # ---------------------------------------------------------------- wake-ups
     def wake_at(self, at: float) -> None:
         """Wake the car at `at` (or at its next failure, if earlier); replaces its pending wake-up."""
-        self.cancel_wake()
+        if self.pending is not None:
+            self.cancel_wake()
         self.parked = False
         fail_at = self.fail_at
         if fail_at < at:
@@ -186,7 +187,7 @@ class Car:
             t_end = self.crossing(laps)
             if t_end > now + EPS:
                 clock = self.clock
-                if clock.running(now) and t_end >= clock.end and self.fail_at >= clock.end:
+                if t_end >= clock.last_end > now and self.fail_at >= clock.last_end:
                     # it ends after the running neutralisation, which may still get longer: park the car,
                     # race control schedules it once, exactly, when the period ends
                     self.parked = True
@@ -258,8 +259,8 @@ class Car:
         t_on = self.t_on
         if now > t_on:
             clock = self.clock
-            self.drive[self.driver] += now - t_on - clock.red_time(t_on, now)
-            if neutral_fuel and clock.running(t_on):
+            self.drive[self.driver] += now - t_on - clock.red_time(t_on, now) if clock.any_red else now - t_on
+            if neutral_fuel and clock.last_end > t_on:
                 used -= (clock.neutral_progress(t_on, now, self.pace) / self.pace) * self.pit.fuel_per_lap \
                     * self.pit.neutral_saving
                 if used < 0.0:
@@ -285,7 +286,9 @@ class Car:
         """Pit entry after `laps` laps of the stint (`forced`: a repair; `extra_s`: its time): unless the pit
         lane is closed, the stop (fuel, tyres, driver change, repairs) and the next stint."""
         pit_constants = self.pit
-        if not forced and self.control.pit_closed(now) and self.reserve_used < pit_constants.reserve_laps + 1:
+        # (the pit lane can only be closed while a neutralisation runs)
+        if not forced and self.clock.last_end > now and self.control.pit_closed(now) \
+                and self.reserve_used < pit_constants.reserve_laps + 1:
             # pit entry closed: stay out a lap on the reserve
             self.reserve_used += 1
             self.stint_laps = laps + 1

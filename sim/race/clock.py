@@ -10,13 +10,15 @@ and closes the periods; cars read them. Only the known periods count: the future
 
 from __future__ import annotations
 
+import math
+
 RED = "RED"   # the red flag's kind (the other kinds are the procedures' names: FCY, Code60, SC)
 
 
 class NeutralisationClock:
     """The race's neutralisation periods as parallel lists (the last one may still be running)."""
 
-    __slots__ = ("starts", "ends", "lps", "kinds", "any_red")
+    __slots__ = ("starts", "ends", "lps", "kinds", "any_red", "last_end")
 
     def __init__(self) -> None:
         self.starts: list[float] = []
@@ -24,11 +26,15 @@ class NeutralisationClock:
         self.lps: list[float] = []       # laps per second under the period (0: red flag)
         self.kinds: list[str] = []
         self.any_red = False
+        # the planned end of the last period (-inf: none yet): a period runs at t while last_end > t (read by the
+        # cars at every stint conversion, so an attribute rather than a call)
+        self.last_end = -math.inf
 
     def open(self, kind: str, now: float, duration: float, lps: float) -> None:
         """A new period from `now`, planned to last `duration` seconds."""
         self.starts.append(now)
         self.ends.append(now + duration)
+        self.last_end = self.ends[-1]
         self.lps.append(lps)
         self.kinds.append(kind)
         self.any_red = self.any_red or kind == RED
@@ -36,13 +42,12 @@ class NeutralisationClock:
     def running(self, now: float) -> bool:
         """Whether a period is still running at `now` (for a stint's start time t_on: whether a period
         reaches into the stint, so that its green running is no longer its wall time)."""
-        ends = self.ends
-        return bool(ends) and ends[-1] > now
+        return self.last_end > now
 
-    @property
-    def end(self) -> float:
-        """The planned end of the last period."""
-        return self.ends[-1]
+    def extend(self, end: float) -> None:
+        """The running period now ends at `end`."""
+        self.ends[-1] = end
+        self.last_end = end
 
     @property
     def kind(self) -> str:

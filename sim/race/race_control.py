@@ -151,9 +151,9 @@ class RaceControl:
             procedure = spec.procedures.get(kind)
             extra = draws.lognormal(procedure.duration_s if procedure else spec.red_flag.duration_s) \
                 * spec.extension_share
-            old_end = clock.end
+            old_end = clock.last_end
             if now + extra > old_end:
-                clock.ends[-1] = now + extra
+                clock.extend(now + extra)
                 self._schedule_period_end(now)
                 if self.log is not None:
                     self.log.append(LogEntry(now, -1, "neutralisation_extended",
@@ -214,13 +214,13 @@ class RaceControl:
     def _schedule_period_end(self, now: float) -> None:
         if self.period_end is not None:
             self.period_end.cancelled = True
-        self.period_end = PeriodEnd(self.env, self.clock.end - now, self.end_period)
+        self.period_end = PeriodEnd(self.env, self.clock.last_end - now, self.end_period)
         self.tally.scheduled += 1
 
     def unpark_within(self, now: float) -> None:
         """The running period got longer: a parked car whose stint (or next failure) now falls inside it
         wakes then."""
-        period_end = self.clock.end
+        period_end = self.clock.last_end
         for car in self.cars:
             if car.parked:
                 t_end = car.crossing(car.stint_laps)
@@ -233,7 +233,7 @@ class RaceControl:
         """The running period (new, or extended from `since`) delays every stint end planned from `since`
         on: such a car is moved now, exactly, if its stint still ends inside the period, else parked until
         the period ends, instead of waking early (failure wake-ups keep their time)."""
-        period_end = self.clock.end
+        period_end = self.clock.last_end
         for car in self.cars:
             pending = car.pending
             if pending is None:
