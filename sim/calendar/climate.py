@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.calendar.geo import Place
+from sim.errors import InputError
 
 SUNRISE_ZENITH_DEG = 90.833
 MINUTES_PER_DAY = 1440
@@ -88,12 +90,10 @@ class RoundClimate:
     timings: tuple[str, ...]   # per race: day / into darkness / night
 
 
-def round_climate(place: Place, first_race_day: dt.date, races, heat_threshold_c: float) -> RoundClimate:
+def round_climate(place: Place, first_race_day: dt.date, races: Sequence[tuple[float, str]], heat_threshold_c: float) -> RoundClimate:
     """Climate and timing of one round; `races` are (hours, start_local) pairs, one race per day."""
     month = first_race_day.month
     if len(place.temp_max_c) != 12 or len(place.rain_probability) != 12:
-        from sim.errors import InputError
-
         raise InputError("configs/venues.yaml", f"venues.{place.key}.climate", "venue has no monthly climate")
     temp = place.temp_max_c[month - 1]
     rain = place.rain_probability[month - 1]

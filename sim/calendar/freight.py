@@ -7,10 +7,12 @@ fits in them is chosen; if none fits the leg is a gap violation (reported with t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.calendar.geo import haversine_km
+from sim.calendar.geo import Place, haversine_km
 from sim.config.calendars import MODES, Logistics
 
 SAME_PLACE_KM = 1.0  # consecutive rounds at one venue: the kit stays put
@@ -48,8 +50,8 @@ def mode_cost_eur(mode: str, km: float, logistics: Logistics) -> float:
     return cost.per_leg_eur + cost.per_km_eur * km * cost.detour_factor
 
 
-def plan_leg(origin, destination, available_days: int | None, logistics: Logistics,
-             modes=MODES, slack_days: int = 0) -> Leg:
+def plan_leg(origin: Place, destination: Place, available_days: int | None, logistics: Logistics,
+             modes: Sequence[str] = MODES, slack_days: int = 0) -> Leg:
     """Cheapest allowed mode that arrives in time (`available_days - slack_days`); None = no deadline.
 
     `origin` and `destination` are `sim.calendar.geo.Place`s.
@@ -74,6 +76,6 @@ def plan_leg(origin, destination, available_days: int | None, logistics: Logisti
     return Leg(origin.key, destination.key, km, mode, days, available_days, cost, False)
 
 
-def available_days(last_race_day, next_first_race_day, logistics: Logistics) -> int:
+def available_days(last_race_day: dt.date, next_first_race_day: dt.date, logistics: Logistics) -> int:
     """Days the kit has to travel between two rounds, after teardown and before set-up."""
     return (next_first_race_day - last_race_day).days - logistics.teardown_days - logistics.setup_days

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from sim.config.calendars import Logistics
+from sim.config.venues import VenueBook
+from sim.errors import InputError
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
@@ -19,7 +25,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def distance_matrix_km(latitudes, longitudes) -> np.ndarray:
+def distance_matrix_km(latitudes: Sequence[float] | np.ndarray, longitudes: Sequence[float] | np.ndarray) -> np.ndarray:
     """Pairwise great-circle distances (km) between points, as an n x n array."""
     phi = np.radians(np.asarray(latitudes, dtype=float))
     lam = np.radians(np.asarray(longitudes, dtype=float))
@@ -45,13 +51,12 @@ class Place:
     rain_probability: tuple[float, ...] = ()
 
 
-def venue_place(key: str, book, path="configs/venues.yaml", field: str | None = None, where=None) -> Place:
+def venue_place(key: str, book: VenueBook, path: str | Path = "configs/venues.yaml", field: str | None = None,
+                where: str | Path | None = None) -> Place:
     """The venue `key` of a VenueBook as a Place, checked to have coordinates.
 
     An unknown key is reported against `where` (the file that names the venue) and `field`.
     """
-    from sim.errors import InputError
-
     venue = book.venues.get(key)
     if venue is None:
         known = ", ".join(sorted(book.venues))
@@ -67,9 +72,7 @@ def venue_place(key: str, book, path="configs/venues.yaml", field: str | None = 
                  rain_probability=tuple(climate.rain_probability) if climate else ())
 
 
-def hub_place(key: str, logistics, path="configs/logistics.yaml", field: str = "freight_hub") -> Place:
-    from sim.errors import InputError
-
+def hub_place(key: str, logistics: Logistics, path: str | Path = "configs/logistics.yaml", field: str = "freight_hub") -> Place:
     hub = logistics.hubs.get(key)
     if hub is None:
         raise InputError(path, field, f"unknown freight hub '{key}' (known: {', '.join(sorted(logistics.hubs))})")

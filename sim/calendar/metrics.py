@@ -55,12 +55,12 @@ class PlanningContext:
     venues_path: str = str(CONFIGS / "venues.yaml")
     logistics_path: str = str(CONFIGS / "logistics.yaml")
 
-    def place(self, key: str, field_name: str | None = None, where=None) -> Place:
+    def place(self, key: str, field_name: str | None = None, where: str | Path | None = None) -> Place:
         return venue_place(key, self.venues, self.venues_path, field_name, where)
 
 
 def select_championships(all_calendars: dict[str, ChampionshipCalendar], keys: Iterable[str] | None,
-                         path, field_name: str) -> dict[str, ChampionshipCalendar]:
+                         path: str | Path | None, field_name: str) -> dict[str, ChampionshipCalendar]:
     if keys is None:
         return dict(all_calendars)
     unknown = [key for key in keys if key not in all_calendars]
@@ -70,10 +70,10 @@ def select_championships(all_calendars: dict[str, ChampionshipCalendar], keys: I
     return {key: all_calendars[key] for key in keys}
 
 
-def planning_context(options: CalendarOptions, path, venues: VenueBook | None = None,
+def planning_context(options: CalendarOptions, path: str | Path | None, venues: VenueBook | None = None,
                      logistics: Logistics | None = None,
                      championships: dict[str, ChampionshipCalendar] | None = None,
-                     venues_path=None, logistics_path=None) -> PlanningContext:
+                     venues_path: str | Path | None = None, logistics_path: str | Path | None = None) -> PlanningContext:
     """Load (or reuse) the shared inputs and apply a scenario's `options.calendar`."""
     venues = venues if venues is not None else load_venues(venues_path)
     logistics = logistics if logistics is not None else load_logistics(logistics_path)
@@ -114,7 +114,7 @@ class CalendarAssessment:
 
 
 def assess_plan(name: str, rounds: Sequence[PlannedRound], ctx: PlanningContext,
-                path=None) -> CalendarAssessment:
+                path: str | Path | None = None) -> CalendarAssessment:
     """All logistics, clash and climate metrics of one calendar (rounds in date order)."""
     places = [ctx.place(r.venue, f"calendar.rounds[{i}].venue" if path else None, path) for i, r in enumerate(rounds)]
     if path is not None:
@@ -182,9 +182,10 @@ def _scenario_of(scenario) -> tuple[Scenario, str | None]:
     return load_scenario(scenario), str(scenario)
 
 
-def assess_scenario(scenario, *, venues: VenueBook | None = None, logistics: Logistics | None = None,
+def assess_scenario(scenario: Scenario | str | Path, *, venues: VenueBook | None = None, logistics: Logistics | None = None,
                     championships: dict[str, ChampionshipCalendar] | None = None,
-                    venues_path=None, logistics_path=None) -> CalendarAssessment:
+                    venues_path: str | Path | None = None,
+                    logistics_path: str | Path | None = None) -> CalendarAssessment:
     scenario, path = _scenario_of(scenario)
     where = path or scenario.name
     options = calendar_options(scenario.options, where)
@@ -193,7 +194,7 @@ def assess_scenario(scenario, *, venues: VenueBook | None = None, logistics: Log
     return assess_plan(name, plan_from_scenario(scenario), ctx, path=where)
 
 
-def calendar_metrics(scenario, **inputs) -> dict:
+def calendar_metrics(scenario: Scenario | str | Path, **inputs: object) -> dict:
     """One flat row of calendar metrics for a scenario (object or path); see docs/calendar.md."""
     return assess_scenario(scenario, **inputs).row
 
@@ -201,7 +202,7 @@ def calendar_metrics(scenario, **inputs) -> dict:
 SportingSource = pd.DataFrame | Callable[[list], "pd.DataFrame | None"] | None
 
 
-def compare_calendars(scenarios: Sequence, sporting: SportingSource = None, **inputs) -> pd.DataFrame:
+def compare_calendars(scenarios: Sequence, sporting: SportingSource = None, **inputs: object) -> pd.DataFrame:
     """Side-by-side metrics, one row per scenario; sporting metrics (keyed by `scenario`) merged in."""
     venues = inputs.pop("venues", None) or load_venues(inputs.get("venues_path"))
     logistics = inputs.pop("logistics", None) or load_logistics(inputs.get("logistics_path"))

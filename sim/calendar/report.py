@@ -10,6 +10,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from sim.calendar.search_problem import Candidate, SearchProblem, SearchResult
 from sim.io import atomic_path, write_csv_atomic
 from sim.report.console import make_console
 
@@ -67,7 +68,7 @@ def comparison_chart(assessments: Sequence, table: pd.DataFrame, path: str | Pat
     `extra_metrics` adds bar panels after the logistics ones: (column, title, standard errors or None),
     e.g. the Monte Carlo sporting metrics with their error bars.
     """
-    import matplotlib
+    import matplotlib   # only when the chart is drawn (the comparison tables never load it)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -137,7 +138,7 @@ def _championships_of(assessment) -> dict:
     return getattr(assessment, "championships", {}) or {}
 
 
-def print_search(result, problem, console: Console | None = None) -> None:
+def print_search(result: SearchResult, problem: SearchProblem, console: Console | None = None) -> None:
     """Top candidates with their metric breakdown, why #1 wins, and what the constraints excluded."""
     console = console or make_console(160)
     table = Table(title=f"Best calendars ({problem.rounds} rounds, {len(problem.venues)} venues, "
@@ -154,7 +155,7 @@ def print_search(result, problem, console: Console | None = None) -> None:
     console.print(exclusions_table(result))
 
 
-def explain_winner(candidates) -> Table:
+def explain_winner(candidates: Sequence[Candidate]) -> Table:
     """Objective contributions per metric for the top candidates: why the first one wins."""
     out = Table(title="Why the top candidates rank where they do (objective contributions, lower is better)")
     out.add_column("metric")
@@ -174,7 +175,7 @@ def explain_winner(candidates) -> Table:
     return out
 
 
-def exclusions_table(result) -> Table:
+def exclusions_table(result: SearchResult) -> Table:
     out = Table(title=f"Excluded by hard constraints ({result.nodes} partial calendars expanded, "
                       f"{result.dominated} cut by the bound)")
     for column in ("constraint", "what", "count", "example"):
@@ -186,7 +187,7 @@ def exclusions_table(result) -> Table:
     return out
 
 
-def search_frame(result) -> pd.DataFrame:
+def search_frame(result: SearchResult) -> pd.DataFrame:
     rows = []
     for c in result.candidates:
         rows.append({"rank": c.rank, "score": round(c.score, 4), "calendar": c.describe(),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,8 +29,10 @@ from sim.errors import InputError
 from sim.forecast.baselines import equal_cars_results
 from sim.forecast.scoring import brier, log_loss
 from sim.montecarlo import run_study, summary_frames
+from sim.montecarlo.scenario_kernel import ScenarioKernel, study_layout
+from sim.season import apply_rules
 from sim.results import read_results
-from sim.scenario import CompiledScenario, compile_scenario, resolve_scenario
+from sim.scenario import CompiledRace, CompiledScenario, compile_scenario, resolve_scenario
 
 FORECASTERS = ("model", "prior", "equal_cars", "uniform")
 EQUAL_CARS_CHUNK = 250   # seasons per rules-engine pass of the lottery baseline (bounded memory)
@@ -108,8 +110,6 @@ def _champions(standings: pd.DataFrame, titles: list[str]) -> pd.DataFrame:
 
 
 def _model_odds(compiled: CompiledScenario, runs: int, seed: int, executor: str, workers: int | None) -> pd.DataFrame:
-    from sim.montecarlo.scenario_kernel import ScenarioKernel
-
     result = run_study(ScenarioKernel(compiled), runs, seed, executor=executor, workers=workers, progress=False)
     summary = summary_frames(result.aggregate, result.layout)["summary"]
     summary = summary[(summary["kind"] == "teams") & (summary["car"] != "(other)")]
@@ -118,8 +118,6 @@ def _model_odds(compiled: CompiledScenario, runs: int, seed: int, executor: str,
 
 
 def _equal_cars_odds(compiled: CompiledScenario, runs: int, seed: int, titles: list[str]) -> pd.DataFrame:
-    from sim.season import apply_rules
-
     counts: dict[tuple[str, str], int] = {}
     for start in range(0, runs, EQUAL_CARS_CHUNK):
         seasons = range(start, min(runs, start + EQUAL_CARS_CHUNK))
@@ -133,13 +131,11 @@ def _equal_cars_odds(compiled: CompiledScenario, runs: int, seed: int, titles: l
 
 def _competitors(compiled: CompiledScenario) -> dict[str, list[tuple[str, str]]]:
     """Teams' titles of the study layout -> its competitors (car, team)."""
-    from sim.montecarlo.scenario_kernel import study_layout
-
     return {title.title: [(c.car, c.team) for c in title.competitors]
             for title in study_layout(compiled).titles if title.kind == "teams"}
 
 
-def forecast_points(races, step: str) -> list[tuple[int, str]]:
+def forecast_points(races: Sequence[CompiledRace], step: str) -> list[tuple[int, str]]:
     """(round, last race id kept) of every forecast: after each round but the last (`step="round"`), or after
     each race but the last (`step="race"`: a double-header also after its first race)."""
     rounds = [race.round for race in races]
@@ -164,8 +160,6 @@ def backtest(scenario: str | Path | Scenario, results: str | Path, runs: int, se
         raise InputError(real, "column race", f"a backtest needs the real results of every race of the calendar "
                                               f"({race_ids[0]}..{race_ids[-1]}), found {', '.join(sorted(table['race'].unique()))}")
     truth_scenario = _variant(base, real, race_ids[-1], False, race_model, strength_model)
-    from sim.season import apply_rules
-
     final, _ = apply_rules(truth_scenario.plan.fixed, truth_scenario)
     competitors = _competitors(truth_scenario)
     champions = {row.title: str(row.car) for row in _champions(final, list(competitors)).itertuples()}

@@ -9,12 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.scenario import CompiledScenario
 from sim.seeds import season_rng
 
 EQUAL_CARS_STREAM = 2   # season_rng stream of this baseline's draws (0 participation, 1 strength)
 
 
-def equal_cars_results(compiled, seed: int, seasons: range) -> pd.DataFrame:
+def equal_cars_results(compiled: CompiledScenario, seed: int, seasons: range) -> pd.DataFrame:
     """Results of these seasons: the scenario's results so far + lottery races for the rest."""
     plan = compiled.plan
     races = [race for race in compiled.races if plan is None or race.race_id not in plan.fixed_races]

@@ -9,6 +9,7 @@ probabilities are floored at `floor` (half a season of the study) and renormalis
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ def log_loss(p: np.ndarray, won: np.ndarray, floor: float) -> float:
     return float(-math.log(p[np.asarray(won, bool)].sum()))
 
 
-def calibration(forecasts: pd.DataFrame, column: str, bins=BINS) -> pd.DataFrame:
+def calibration(forecasts: pd.DataFrame, column: str, bins: Sequence[float] = BINS) -> pd.DataFrame:
     """Per probability bin of `column`: forecasts, mean forecast and how often they won (`won` 0/1)."""
     p = forecasts[column].astype(float)
     binned = pd.cut(p, list(bins), include_lowest=True)

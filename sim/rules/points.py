@@ -7,12 +7,13 @@ all seasons, races and scopes at once (the Monte Carlo hot path): no Python loop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sim.config.series import SEGMENT_SEPARATOR, SeriesRulebook, Title
+from sim.config.series import SEGMENT_SEPARATOR, PointsScale, SeriesRulebook, Title
 from sim.errors import InputError
 
 SEASON = "season"
@@ -220,12 +221,12 @@ def _scale_index(frame: pd.DataFrame, rulebook: SeriesRulebook, source: str) -> 
     codes = groups.ngroup().to_numpy()
     firsts = groups.head(1)  # one row per group, in group order
     hours = firsts["hours"] if "hours" in firsts.columns else pd.Series(np.nan, index=firsts.index)
-    chosen = np.array([_choose_scale(race, float(h), scales, rulebook, source)
+    chosen = np.array([choose_scale(race, float(h), scales, rulebook, source)
                        for race, h in zip(firsts["race"], hours)], dtype=np.int64)
     return chosen[codes] if len(chosen) else np.zeros(0, dtype=np.int64)
 
 
-def _choose_scale(race: str, hours: float, scales, rulebook: SeriesRulebook, source: str) -> int:
+def choose_scale(race: str, hours: float, scales: Sequence[PointsScale], rulebook: SeriesRulebook, source: str) -> int:
     segment = race.split(SEGMENT_SEPARATOR, 1)[1] if SEGMENT_SEPARATOR in race else None
     for index, scale in enumerate(scales):
         if race in scale.races:

@@ -84,12 +84,12 @@ def test_infeasible_search_names_a_minimal_conflicting_set():
     assert result.candidates == []
     assert "climate.max_rain_probability" in result.conflict
     # Minimal: every constraint named is needed (relaxing it admits a calendar), none outside it is.
-    from sim.calendar.search import _feasible, _Tables
+    from sim.calendar.search import SearchTables, feasible
 
-    tables = _Tables(problem)
-    assert not _feasible(problem, tables, set(result.conflict))
+    tables = SearchTables(problem)
+    assert not feasible(problem, tables, set(result.conflict))
     for name in result.conflict:
-        assert _feasible(problem, tables, set(result.conflict) - {name})
+        assert feasible(problem, tables, set(result.conflict) - {name})
     assert set(result.conflict) <= set(constraint_names(problem))
 
 
