@@ -83,7 +83,7 @@ def main() -> None:
     calendars = {name: compile_scenario(ROOT / "scenarios" / f"{args.scenario}.yaml").races for name in variants}
     for calendar in calendars.values():
         for race in calendar:
-            race.field
+            _ = race.field
     times: dict[str, list[float]] = {name: [] for name in variants}
     facts: dict[str, dict] = {}
     laps: dict[str, np.ndarray] = {}

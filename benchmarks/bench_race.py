@@ -32,7 +32,7 @@ FIELDS = {"default (42 cars)": ROOT / "scenarios" / "default.yaml",
 def measure(path: Path, races: int, repeats: int) -> dict:
     calendar = compile_scenario(path).races
     for race in calendar:
-        race.field   # built once per scenario, outside the timing
+        _ = race.field   # built once per scenario, outside the timing
     times = {True: [], False: []}
     laps = events = cancelled = 0
     for _ in range(repeats):
@@ -77,7 +77,7 @@ def measure_chunk(seasons: int, repeats: int) -> dict:
 def profile(path: Path, races: int, top: int = 12) -> str:
     calendar = compile_scenario(path).races
     for race in calendar:
-        race.field
+        _ = race.field
     profiler = cProfile.Profile()
     profiler.enable()
     for i in range(races):

@@ -63,7 +63,7 @@ def run_one(scenario: str, runs: int, seed: int, executor: str, chunk_size: int 
     kind, _, count = executor.partition(":")
     workers = int(count) if count else None
     kernel = ScenarioKernel(scenario)
-    cluster = client = None
+    cluster = None
     scheduler = None
     if kind == "dask":
         from distributed import LocalCluster

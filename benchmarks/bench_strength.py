@@ -89,7 +89,7 @@ def estimate(repeats: int) -> list[dict]:
         table = read_results(ROOT / "data" / "seasons" / f"{name}.csv")
         book = load_series(series)
         strength_from_results(table, book)   # imports and config loads out of the timing
-        times = _cpu(lambda: strength_from_results(table, book), repeats)
+        times = _cpu(lambda table=table, book=book: strength_from_results(table, book), repeats)
         out.append({"benchmark": "estimate", "results": name, "races": int(table["race"].nunique()),
                     "rows": len(table), "median_s": round(statistics.median(times), 4), "max_s": round(max(times), 4)})
     compiled = load_compiled(ROOT / "scenarios" / "asian-lms-2023-from-r3.yaml")

@@ -144,7 +144,7 @@ def simulated_between(race_model: dict, spreads: dict[str, float], seasons: int,
         results, _ = simulate_results(compile_scenario(scenario), seed, range(seasons), rules_only=True)
     obs = pace_observations(results)
     rows = []
-    for (name, season), group in obs[obs["kind"] == "pace"].groupby(["class", "season"]):
+    for (name, _season), group in obs[obs["kind"] == "pace"].groupby(["class", "season"]):
         rows.append({"class": name, "between": variance_components(group)["sd_between"]})
     return pd.DataFrame(rows).groupby("class")["between"].mean()
 

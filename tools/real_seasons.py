@@ -131,7 +131,7 @@ def imsa_scenario(data: Path, season: str) -> tuple[dict, dict]:
     """(entry list, scenario) of the real season: each race's field exactly its starters (entry changes)."""
     events = sorted((data / "imsa" / season).glob("*/*-race-results.csv"))
     fields, rounds, first = [], [], {}
-    for index, path in enumerate(events):
+    for _index, path in enumerate(events):
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         stamp, event = path.name.split("-")[0], path.parent.name.split("-", 1)[1]
         hours = math.floor(raw["TOTAL_TIME"].map(parse_time).max() / 600) * 600 / 3600

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -38,7 +38,7 @@ def _how_it_ran(result) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("montecarlo", short_help="Title and Le Mans odds over many seasons.")
     def montecarlo(
-        scenarios: List[str] = typer.Argument(..., metavar="SCENARIO...",
+        scenarios: list[str] = typer.Argument(..., metavar="SCENARIO...",
                                               help="Scenario file or name under scenarios/ (two with --paired)."),
         runs: Optional[int] = typer.Option(None, "--runs", metavar="N", help="Number of seasons."),
         target_se: Optional[float] = typer.Option(

@@ -97,7 +97,7 @@ class RaceControl:
             return
         pick = draws.uniform() * total / self.incident_factor
         c = 0
-        for c, h in enumerate(on_track):
+        for c, h in enumerate(on_track):  # noqa: B007 (the loop stops at the car picked: c is used after it)
             pick -= h
             if pick < 0.0 and h > 0.0:
                 break

@@ -93,7 +93,7 @@ def entries_per_round(scenario: Scenario, source: str | Path, books: Mapping[str
             index, change = pending.pop(0)
             where = f"entry_changes[{index}]"
 
-            def owner(car: str, field: str) -> str:
+            def owner(car: str, field: str, round_number: int = round_number) -> str:
                 for key, cars in current.items():
                     if car in cars:
                         return key

@@ -30,7 +30,7 @@ def test_results_invariants(seed, race_index):
     table = validate_results(outcomes_to_results(race, outcome))
     assert len(table) == f.n
     assert sorted(table["overall_position"]) == list(range(1, f.n + 1))
-    for name, group in table.groupby("class"):
+    for _name, group in table.groupby("class"):
         assert sorted(group["class_position"]) == list(range(1, len(group) + 1))
         assert group["pole"].sum() == 1
         ranked = group.sort_values("class_position")
@@ -226,7 +226,7 @@ def test_pit_stops_follow_fuel_and_rules(alms_2023):
     stops = [row for row in outcome.log if row[2] == "pit_stop"]
     assert stops
     loss = race.venue.pit_lane_loss_s
-    for _, car, _, (lap, duration, stationary, extra, fuel, tyres, out, inn) in stops:
+    for _, car, _, (_lap, duration, stationary, extra, fuel, _tyres, _out, _in) in stops:
         assert duration == pytest.approx(loss + stationary + extra)
         capacity = race.field.fuel_capacity[car]
         assert 0 <= fuel <= capacity

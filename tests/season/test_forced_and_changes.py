@@ -80,7 +80,8 @@ def test_entry_changes_per_round(changed):
     compiled, results = changed
     for season in SEASONS:
         one = results[results["season"] == season]
-        races_of = lambda car: sorted(one.loc[one["car"] == car, "race"].unique(), key=lambda r: int(r[1:]))
+        def races_of(car, one=one):
+            return sorted(one.loc[one["car"] == car, "race"].unique(), key=lambda r: int(r[1:]))
         assert races_of("24") == ["R1", "R2", "R3", "R4"]                 # withdrawn from round 3
         assert races_of("46") == ["R3", "R4", "R5", "R6", "R7", "R8"]     # added from round 2
         moved = one[one["car"] == "10"].set_index("race")["category"]
