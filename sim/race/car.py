@@ -44,7 +44,7 @@ class Wake(simpy.Timeout):
     when the car was re-planned."""
 
     def __init__(self, car: Car, at: float, now: float) -> None:
-        super().__init__(car.env, at - now if at > now else 0.0)
+        simpy.Timeout.__init__(self, car.env, at - now if at > now else 0.0)
         self.at = at
         self.debt = car.debt
         self.cancelled = False
@@ -305,8 +305,6 @@ class Car:
         pending_extra = self.pending_extra
         plan, _ = self.next_plan(now + extra_s + pending_extra + self.stop_cost, d)
         rules = self.rules
-        add = pit.fuel_to_add(pit_constants, tank, self.race_s - now, lap_s, plan.laps)
-        refuel = pit.refuel_seconds(pit_constants, add, rules.min_refuel_s)
         on_tyres = self.stints_on_tyres + 1
         if on_tyres >= pit_constants.tyre_stints:
             tyres = pit_constants.tyre_change_s
@@ -315,7 +313,8 @@ class Car:
             tyres = 0.0
         self.stints_on_tyres = on_tyres
         change = pit_constants.driver_change_s if plan.driver != d else 0.0
-        stationary = pit.stationary_seconds(refuel, tyres, change, rules.overlap)
+        add, stationary = pit.service(pit_constants, tank, self.race_s - now, lap_s, plan.laps, tyres, change,
+                                      rules.min_refuel_s, rules.overlap)
         stationary *= math.exp(pit_constants.sigma * self.draws.normal())
         extra = extra_s + pending_extra
         self.pending_extra = 0.0

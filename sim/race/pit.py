@@ -14,6 +14,14 @@ from __future__ import annotations
 from sim.race.field import PitConstants
 
 
+def service(pit: PitConstants, tank: float, time_left_s: float, lap_s: float, planned_laps: int, tyres_s: float,
+            change_s: float, min_refuel_s: float, overlap: bool) -> tuple[float, float]:
+    """(litres added, stationary seconds before the spread) of a stop: the fuel (`fuel_to_add`), its time
+    (`refuel_seconds`), with the tyres and the driver change (`stationary_seconds`)."""
+    litres = fuel_to_add(pit, tank, time_left_s, lap_s, planned_laps)
+    return litres, stationary_seconds(refuel_seconds(pit, litres, min_refuel_s), tyres_s, change_s, overlap)
+
+
 def fuel_to_add(pit: PitConstants, tank: float, time_left_s: float, lap_s: float, planned_laps: int) -> float:
     """Litres added: enough for the laps to the flag (+1, + the reserve), at most a full tank; for a
     planned short stint only its laps (+ the reserve and half a lap)."""
