@@ -14,7 +14,6 @@ pit entry, a retirement and the flag.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import simpy
 
@@ -29,26 +28,14 @@ from sim.race.track import Track
 EPS = 1e-6
 
 
-class StintRecord(NamedTuple):
-    """A stint run (for the fastest laps): car, index of its first lap, laps, mean lap."""
-
-    car: int
-    first_lap: int
-    laps: int
-    pace: float
-
-
 class Wake(simpy.Timeout):
-    """A car's next decision point: its stint end or its next failure at wall time `at`. `debt` is the
-    car's time lost when it was planned (a later loss may have moved the stint end); `cancelled` is set
-    when the car was re-planned."""
+    """A car's next decision point (`Car.wake_at`): its stint end or its next failure at wall time `at`.
+    `debt` is the car's time lost when it was planned (a later loss may have moved the stint end);
+    `cancelled` is set when the car is re-planned: simpy cannot take an event back, so its callback checks."""
 
-    def __init__(self, car: Car, at: float, now: float) -> None:
-        simpy.Timeout.__init__(self, car.env, at - now if at > now else 0.0)
-        self.at = at
-        self.debt = car.debt
-        self.cancelled = False
-        self.callbacks.append(car.wake)
+    at: float
+    debt: float
+    cancelled = False
 
 
 class Car:
@@ -152,7 +139,11 @@ class Car:
             at = fail_at
         elif at >= self.race_s and self.flag_within_max_drive():
             return   # the stint reaches the flag: the finish takes it from here
-        self.pending = Wake(self, at, self.env.now)
+        now = self.env.now
+        wake = self.pending = Wake(self.env, at - now if at > now else 0.0)
+        wake.at = at
+        wake.debt = self.debt
+        wake.callbacks.append(self.wake)
         self.tally.scheduled += 1
 
     def cancel_wake(self) -> None:
@@ -254,7 +245,7 @@ class Car:
         laps at the green rate: its end falls inside a lap, where the neutralised share cannot be told from
         the time lost to the grid or a spin (docs/race-model.md, assumptions)."""
         if laps > 0:
-            self.stints.append(StintRecord(self.c, self.laps_before, laps, self.pace))
+            self.stints.add(self.c, self.laps_before, laps, self.pace)
         used = laps * self.pit.fuel_per_lap
         t_on = self.t_on
         if now > t_on:
@@ -315,7 +306,7 @@ class Car:
         change = pit_constants.driver_change_s if plan.driver != d else 0.0
         add, stationary = pit.service(pit_constants, tank, self.race_s - now, lap_s, plan.laps, tyres, change,
                                       rules.min_refuel_s, rules.overlap)
-        stationary *= math.exp(pit_constants.sigma * self.draws.normal())
+        stationary *= math.exp(pit_constants.sigma * next(self.draws.normals))
         extra = extra_s + pending_extra
         self.pending_extra = 0.0
         duration = rules.pit_lane_loss_s + stationary + extra
@@ -334,8 +325,8 @@ class Car:
         self.failures += 1
         self.fail_at = self.failure_times[self.failures] if self.failures < len(self.failure_times) else math.inf
         draws = self.draws
-        repair = self.repair_median_s * math.exp(self.repair_sigma * draws.normal())
-        if draws.uniform() < self.repair_probability and now + repair < self.race_s:
+        repair = self.repair_median_s * math.exp(self.repair_sigma * next(draws.normals))
+        if next(draws.uniforms) < self.repair_probability and now + repair < self.race_s:
             if self.log is not None:
                 self.log.append(LogEntry(now, self.c, "failure", f"repaired in the garage, {repair:.0f} s"))
             if now < self.t_on:

@@ -22,6 +22,7 @@ from sim.race.drive_rules import first_breach, minimum_scale
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry
 from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED, BestLaps, RaceOutcome
+from sim.race.track import StintLog
 
 
 @dataclasses.dataclass
@@ -41,7 +42,7 @@ class RaceEnd:
     red_s: float                     # seconds under red flag
     wet: bool
     neutralisations: list[tuple[str, float, float]]
-    stints: list                     # StintRecord per stint run, in race order (for the fastest laps)
+    stints: StintLog                 # the stints run, in race order (for the fastest laps)
     noise_sd: list[float]
     rng: np.random.Generator
     log: list[LogEntry] | None

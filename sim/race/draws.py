@@ -9,14 +9,16 @@ same numbers, in the same order, as separate calls would):
 4. the incident candidates: a Poisson number of uniform times at the highest possible field hazard
    (race control thins them with the hazard of the moment), then a pool of uniforms;
 5. a pool of normals.
-The events then take the pools' numbers in event order (pit-time spread, a stint's mean lap, incident
-outcomes, durations, procedure choice); a pool refills from the same Generator if a long race empties
-it. The fastest laps are drawn after the race, only when asked for (`sim.race.outcome.BestLaps`).
+The events then take the pools' numbers in event order (`next(day.normals)`, `next(day.uniforms)`: pit-time
+spread, a stint's mean lap, incident outcomes, durations, procedure choice); a pool refills from the same
+Generator if a long race empties it. The fastest laps are drawn after the race, only when asked for (`sim.race.outcome.BestLaps`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -43,6 +45,13 @@ def draw_weather(race: RaceInput, rng: np.random.Generator) -> Weather:
     if wet:
         return Weather(True, spec.wet_lap_factor, spec.wet_noise_factor, spec.wet_incident_factor)
     return Weather(False, 1.0, 1.0, 1.0)
+
+
+def pool(first: list[float], draw: Callable[[int], np.ndarray]) -> Iterator[float]:
+    """The numbers drawn at the start, then POOL_REFILL more from the same Generator each time they run out
+    (drawn only then, so every draw of the race keeps its place in the Generator's stream)."""
+    refills = itertools.chain.from_iterable(draw(POOL_REFILL).tolist() for _ in itertools.count())
+    return itertools.chain(first, refills)
 
 
 class RaceDay:
@@ -72,10 +81,8 @@ class RaceDay:
         count = int(rng.poisson(lam * race_s)) if lam > 0 else 0
         uniforms = rng.random(count + 96 + 4 * n)
         self.incident_times: list[float] = np.sort(uniforms[:count] * race_s).tolist()
-        self._uniforms: list[float] = uniforms[count:].tolist()
-        self._normals: list[float] = rng.standard_normal(48 + 8 * n).tolist()
-        self._u = 0
-        self._z = 0
+        self.uniforms = pool(uniforms[count:].tolist(), rng.random)
+        self.normals = pool(rng.standard_normal(48 + 8 * n).tolist(), rng.standard_normal)
 
         # the per-car pace of the day (no draw below this line)
         base = base_lap + form
@@ -91,29 +98,11 @@ class RaceDay:
         grid_slot[grid] = rows
         self.grid_slot: list[int] = grid_slot.tolist()
 
-    def uniform(self) -> float:
-        """Next uniform of the pool."""
-        i = self._u
-        pool = self._uniforms
-        if i >= len(pool):
-            pool.extend(self.rng.random(POOL_REFILL).tolist())
-        self._u = i + 1
-        return pool[i]
-
-    def normal(self) -> float:
-        """Next standard normal of the pool."""
-        i = self._z
-        pool = self._normals
-        if i >= len(pool):
-            pool.extend(self.rng.standard_normal(POOL_REFILL).tolist())
-        self._z = i + 1
-        return pool[i]
-
     def lognormal(self, spec: LogNormal) -> float:
         """A duration drawn from a LogNormal spec (median, sigma)."""
-        return spec.median * math.exp(spec.sigma * self.normal())
+        return spec.median * math.exp(spec.sigma * next(self.normals))
 
     def stint_noise(self, sd: float, laps: int) -> float:
         """Mean lap-noise of a stint of `laps` laps: the mean of that many independent laps of sd `sd`,
         so the stint takes as long as their sum would (one normal of the pool per stint)."""
-        return sd * self.normal() / math.sqrt(laps)
+        return sd * next(self.normals) / math.sqrt(laps)

@@ -11,7 +11,7 @@ import itertools
 import math
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -61,7 +61,7 @@ class RaceOutcome:
 class StintsRun(Protocol):
     """What the fastest laps read of a finished race (`sim.race.classification.RaceEnd`)."""
 
-    stints: list                 # sim.race.car.StintRecord per stint, in race order
+    stints: Any                  # sim.race.track.StintLog: the stints run, as columns
     noise_sd: list[float]        # lap-to-lap sd per car
     rng: np.random.Generator
 
@@ -121,22 +121,15 @@ def fastest_laps(state: StintsRun) -> np.ndarray:
     a Gumbel shape (the limit law of a maximum), from the race's Generator after the race."""
     n = len(state.noise_sd)
     stints = state.stints
-    if not stints:
+    if not len(stints):
         return np.full(n, np.nan)
-    # (car, first lap index, laps, pace) per stint; one flat read instead of np.array on a list of tuples
-    table = np.fromiter(itertools.chain.from_iterable(stints), dtype=float, count=4 * len(stints))
-    table = table.reshape(len(stints), 4)
-    if not (table[:, 2] > 0).all():
-        table = table[table[:, 2] > 0]
-        if not len(table):
-            return np.full(n, np.nan)
-    cars = table[:, 0].astype(np.int64)
-    laps = np.minimum(table[:, 2].astype(np.int64), MAX_STINT_LAPS)
+    cars = np.array(stints.car, dtype=np.int64)
+    laps = np.minimum(np.array(stints.laps, dtype=np.int64), MAX_STINT_LAPS)   # every stint has a lap or more
     mean, sd = best_lap_offsets()
-    shape = (state.rng.gumbel(size=len(table)) - _GUMBEL_MEAN) / _GUMBEL_SD
+    shape = (state.rng.gumbel(size=len(cars)) - _GUMBEL_MEAN) / _GUMBEL_SD
     margin = mean[laps] + sd[laps] * shape
     best = np.full(n, np.inf)
-    np.minimum.at(best, cars, table[:, 3] - np.asarray(state.noise_sd)[cars] * margin)
+    np.minimum.at(best, cars, np.array(stints.pace, dtype=float) - np.asarray(state.noise_sd)[cars] * margin)
     best[best == np.inf] = np.nan
     return best
 

@@ -16,15 +16,12 @@ from sim.race.field import PitConstants
 
 def service(pit: PitConstants, tank: float, time_left_s: float, lap_s: float, planned_laps: int, tyres_s: float,
             change_s: float, min_refuel_s: float, overlap: bool) -> tuple[float, float]:
-    """(litres added, stationary seconds before the spread) of a stop: the fuel (`fuel_to_add`), its time
-    (`refuel_seconds`), with the tyres and the driver change (`stationary_seconds`)."""
-    litres = fuel_to_add(pit, tank, time_left_s, lap_s, planned_laps)
-    return litres, stationary_seconds(refuel_seconds(pit, litres, min_refuel_s), tyres_s, change_s, overlap)
+    """(litres added, stationary seconds before the spread) of a stop.
 
-
-def fuel_to_add(pit: PitConstants, tank: float, time_left_s: float, lap_s: float, planned_laps: int) -> float:
-    """Litres added: enough for the laps to the flag (+1, + the reserve), at most a full tank; for a
-    planned short stint only its laps (+ the reserve and half a lap)."""
+    Fuel: enough for the laps to the flag (+1, + the reserve) at the last stint's lap `lap_s`, at most a
+    full tank; for a planned short stint only its laps (+ the reserve and half a lap). Refuelling takes
+    litres / rate, at least `min_refuel_s`. Refuelling and tyres (`tyres_s`, 0 when they stay on) together
+    (`overlap`) or one after the other; the driver change (`change_s`, 0 when he stays in) alongside."""
     fpl = pit.fuel_per_lap
     need = (time_left_s / lap_s + 1 + pit.reserve_laps) * fpl
     if need > pit.capacity:
@@ -33,22 +30,17 @@ def fuel_to_add(pit: PitConstants, tank: float, time_left_s: float, lap_s: float
         short = (planned_laps + pit.reserve_laps + 0.5) * fpl
         if short < need:
             need = short
-    add = need - tank
-    return add if add > 0.0 else 0.0
-
-
-def refuel_seconds(pit: PitConstants, litres: float, min_refuel_s: float) -> float:
-    """Time to put `litres` in (0 when nothing is added)."""
-    if litres <= 0.0:
-        return 0.0
-    seconds = litres / pit.refuel_rate
-    return seconds if seconds >= min_refuel_s else min_refuel_s
-
-
-def stationary_seconds(refuel_s: float, tyres_s: float, change_s: float, overlap: bool) -> float:
-    """Time stationary before the spread: refuel and tyres together (`overlap`) or one after the other;
-    the driver change alongside the refuel."""
+    litres = need - tank
+    if litres > 0.0:
+        refuel = litres / pit.refuel_rate
+        if refuel < min_refuel_s:
+            refuel = min_refuel_s
+    else:
+        litres = refuel = 0.0
     if overlap:
-        stationary = refuel_s if refuel_s > tyres_s else tyres_s
-        return change_s if change_s > stationary else stationary
-    return (refuel_s if refuel_s > change_s else change_s) + tyres_s
+        stationary = refuel if refuel > tyres_s else tyres_s
+        if change_s > stationary:
+            stationary = change_s
+    else:
+        stationary = (refuel if refuel > change_s else change_s) + tyres_s
+    return litres, stationary

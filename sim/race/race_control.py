@@ -85,7 +85,7 @@ class RaceControl:
             return  # the cars are parked in the pit lane
         hazards = self.hazards
         draws = self.draws
-        threshold = draws.uniform() * self.max_hazard
+        threshold = next(draws.uniforms) * self.max_hazard
         if threshold >= sum(hazards) * self.incident_factor:
             # rejected even with the cars in the pit lane counted: that sum (same order, non-negative terms)
             # is never below the exact one, so this cheap test rejects only what the exact one would
@@ -95,7 +95,7 @@ class RaceControl:
         total = sum(on_track) * self.incident_factor
         if threshold >= total:
             return
-        pick = draws.uniform() * total / self.incident_factor
+        pick = next(draws.uniforms) * total / self.incident_factor
         c = 0
         for c, h in enumerate(on_track):  # noqa: B007 (the loop stops at the car picked: c is used after it)
             pick -= h
@@ -109,7 +109,7 @@ class RaceControl:
         """An incident of `car`: retirement, damage or an off; a penalty; maybe a neutralisation."""
         spec, draws, log = self.incidents, self.draws, self.log
         driver = car.drivers[car.driver]
-        roll = draws.uniform()
+        roll = next(draws.uniforms)
         if roll < spec.retire_probability:
             if log is not None:
                 log.append(LogEntry(now, car.c, "incident", f"accident ({driver}), car out"))
@@ -127,17 +127,17 @@ class RaceControl:
                 if log is not None:
                     log.append(LogEntry(now, car.c, "incident", f"off ({driver}), {lost:.0f} s lost"))
                 car.debt += lost
-            if draws.uniform() < spec.penalty_probability:
+            if next(draws.uniforms) < spec.penalty_probability:
                 car.debt += self.pit_lane_loss_s
                 if log is not None:
                     log.append(LogEntry(now, car.c, "penalty", "drive-through for causing a collision"))
             neutralise_p = self.spec.neutralise_probability
-        if draws.uniform() < neutralise_p:
+        if next(draws.uniforms) < neutralise_p:
             self.neutralise(now, f"incident car {car.name}")
 
     def car_stopped(self, car: Car, now: float) -> None:
         """A car retired by a failure stands on track: maybe a neutralisation."""
-        if self.draws.uniform() < self.spec.stoppage_neutralise_probability:
+        if next(self.draws.uniforms) < self.spec.stoppage_neutralise_probability:
             self.neutralise(now, f"car {car.name} stopped on track")
 
     # ---------------------------------------------------------------- neutralisations
@@ -161,7 +161,7 @@ class RaceControl:
                 self.unpark_within(now)
                 self.delay_pending(now, old_end)
             return
-        if self.sporting.red_flag and draws.uniform() < spec.red_flag.probability:
+        if self.sporting.red_flag and next(draws.uniforms) < spec.red_flag.probability:
             kind, lps, duration = RED, 0.0, draws.lognormal(spec.red_flag.duration_s)
         else:
             kind = self._procedure()
@@ -193,7 +193,7 @@ class RaceControl:
         total = sum(weights)
         if total <= 0.0:
             return None
-        pick = self.draws.uniform() * total
+        pick = next(self.draws.uniforms) * total
         kind = allowed[-1]
         for name, weight in zip(allowed, weights):
             pick -= weight

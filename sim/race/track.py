@@ -21,6 +21,28 @@ class ControlPort(Protocol):
     def car_stopped(self, car: Any, now: float) -> None: ...
 
 
+class StintLog:
+    """The stints run, in race order, as columns: car, index of its first lap, laps, mean lap (the fastest
+    laps are drawn from them after the race, `sim.race.outcome.fastest_laps`)."""
+
+    __slots__ = ("car", "first_lap", "laps", "pace")
+
+    def __init__(self) -> None:
+        self.car: list[int] = []
+        self.first_lap: list[int] = []
+        self.laps: list[int] = []
+        self.pace: list[float] = []
+
+    def add(self, car: int, first_lap: int, laps: int, pace: float) -> None:
+        self.car.append(car)
+        self.first_lap.append(first_lap)
+        self.laps.append(laps)
+        self.pace.append(pace)
+
+    def __len__(self) -> int:
+        return len(self.car)
+
+
 class Tally:
     """simpy timeouts the race scheduled, and car wake-ups cancelled before they fired (diagnostics)."""
 
@@ -51,7 +73,7 @@ class Track:
         self.env = simpy.Environment()
         self.clock = NeutralisationClock()
         self.log: list[LogEntry] | None = [] if log else None
-        self.stints: list = []
+        self.stints = StintLog()
         self.tally = Tally()
         self.hazards = [0.0] * race.field.n
         self.rules = StopRules(race)
