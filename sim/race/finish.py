@@ -8,8 +8,6 @@ the cars are classified where they stopped.
 
 from __future__ import annotations
 
-
-
 from sim.race.car import Car
 from sim.race.clock import RED, NeutralisationClock
 from sim.race.log import LogEntry
@@ -68,6 +66,3 @@ def _end_under_red_flag(running: list[Car], now: float, log: list[LogEntry] | No
         car.finish_t = now
     if log is not None:
         log.append(LogEntry(now, -1, "chequered_flag", "race ends under the red flag"))
-
-
-
