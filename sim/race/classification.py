@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from sim.race.clock import Period
 from sim.race.drive_rules import first_breach, minimum_scale
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry
@@ -41,7 +42,7 @@ class RaceEnd:
     qualifying_s: np.ndarray
     red_s: float                     # seconds under red flag
     wet: bool
-    neutralisations: list[tuple[str, float, float]]
+    neutralisations: list[Period]
     stints: StintLog                 # the stints run, in race order (for the fastest laps)
     noise_sd: list[float]
     rng: np.random.Generator

@@ -11,8 +11,17 @@ and closes the periods; cars read them. Only the known periods count: the future
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 RED = "RED"   # the red flag's kind (the other kinds are the procedures' names: FCY, Code60, SC)
+
+
+class Period(NamedTuple):
+    """A neutralisation as a race reports it."""
+
+    kind: str        # FCY, Code60, SC or RED
+    start_s: float
+    end_s: float
 
 
 class NeutralisationClock:
@@ -132,6 +141,6 @@ class NeutralisationClock:
             t = ends[j]
         return t + g
 
-    def periods(self, race_seconds: float) -> list[tuple[str, float, float]]:
-        """(kind, start, end) of every period, the last one cut at the end of the race."""
-        return [(kind, start, min(end, race_seconds)) for kind, start, end in zip(self.kinds, self.starts, self.ends)]
+    def periods(self, race_seconds: float) -> list[Period]:
+        """Every period, the last one cut at the end of the race."""
+        return [Period(kind, start, min(end, race_seconds)) for kind, start, end in zip(self.kinds, self.starts, self.ends)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from sim.race.clock import Period
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry, format_detail
 
@@ -42,7 +43,7 @@ class RaceOutcome:
     drive_time_s: list[tuple[float, ...]]
     grid: np.ndarray            # overall grid slot (0 = pole)
     wet: bool
-    neutralisations: list[tuple[str, float, float]]   # (procedure or RED, start s, end s)
+    neutralisations: list[Period]   # (procedure or RED, start s, end s)
     drive_time_breaches: np.ndarray   # bool per car
     events: int                 # simpy timeouts scheduled (car wake-ups, incidents, race control)
     log: list[LogEntry]         # empty when run with log=False
