@@ -113,7 +113,8 @@ class RaceSimulation:
 def gc_paused() -> Iterator[None]:
     """The cyclic garbage collector off inside the block, restored after: a race (or a chunk of seasons)
     allocates thousands of short-lived containers whose collections cost ~10 %, and leaves no reference
-    cycle behind that reference counting would not free (see `RaceSimulation._release`)."""
+    cycle of its own behind (`RaceSimulation._release`; simpy's Environment keeps a cycle of eight small
+    objects, its bound event constructors, which the collector takes when it runs again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
