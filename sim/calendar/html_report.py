@@ -114,11 +114,13 @@ def sporting_section(study, table: pd.DataFrame) -> Section:
                         f"{first} ± its paired standard error (common random numbers)")
     names, persistence = persistence_rows(study)
     panels = chart_metrics(study, table)
-    blocks = [key, figure_block(_bars(table, panels[:4], "#b5562c")), figure_block(_bars(table, panels[4:], "#b5562c"),
-              "Bars: the mean over the seasons; whiskers: ±1 standard error."),
-              Table(["class", *names], persistence, numeric=frozenset(range(1, len(names) + 1)),
-                    caption="Persistence of class positions per class (mean Spearman rho over a season's race "
-                            "pairs; 0 = every race a lottery)")]
+    rows_of_bars = [panels[i:i + 4] for i in range(0, len(panels), 4)]   # four panels a row, readable at any count
+    blocks = [key] + [figure_block(_bars(table, row, "#b5562c"), "" if k < len(rows_of_bars) - 1 else
+                                   "Bars: the mean over the seasons; whiskers: ±1 standard error.")
+                      for k, row in enumerate(rows_of_bars)]
+    blocks.append(Table(["class", *names], persistence, numeric=frozenset(range(1, len(names) + 1)),
+                        caption="Persistence of class positions per class (mean Spearman rho over a season's race "
+                                "pairs; 0 = every race a lottery)"))
     return Section("sporting", "Sporting metrics", blocks, intro=(
         f"Every calendar runs the same {study.runs} seasons (seed {study.seed}: season i of every calendar draws "
         "from the same random streams), so the differences are paired. Title metrics are the mean over the "

@@ -87,6 +87,8 @@ def compare(
     if study is not None:
         write_csv_atomic(study.detail, out / "sporting_by_class.csv")
         written.append(out / "sporting_by_class.csv")
+    else:   # the folder holds this comparison only: no sporting table of an earlier one
+        (out / "sporting_by_class.csv").unlink(missing_ok=True)
     comparison_chart(assessments, table, out / "comparison.png",
                      extra_metrics=chart_metrics(study, table) if study is not None else ())
     written.append(out / "comparison.png")
