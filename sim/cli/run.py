@@ -34,7 +34,7 @@ def run_default(seed: int = DEFAULT_SEED, out: Path | None = None) -> None:
     if out is not None:
         output.wrote(out, files=[path.name for path in write_season(outcome, out)])
     console.print("Next: `sim montecarlo default --runs 1000 --seed 1` for title and invitation odds; "
-                  "`sim calendar compare default all-middle-east three-plus-three` for the calendar.")
+                  "`sim calendar compare default four-middle-east three-plus-one` for the calendar.")
 
 
 def register(app: typer.Typer) -> None:

@@ -153,6 +153,8 @@ class CalendarOptions(StrictModel):
     freight_modes: list[Mode] = Field(default_factory=lambda: list(MODES), min_length=1)
     championships: list[str] | None = Field(None, description="Keys (file stems) under configs/calendars/; default all.")
     clash_buffer_days: Days | None = None
+    min_slack_days: Days = Field(0, description="Spare days required beyond every leg's transit time (a search's "
+                                                "freight.min_slack_days), so a leg's mode is the one the search chose.")
     overlaps: dict[str, PaddockOverlap] = Field(
         default_factory=dict, description="Per championship key: who races in both (overrides the calendar file).")
 

@@ -18,6 +18,7 @@ after every round (common random numbers), so they differ only by what was learn
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -48,6 +49,11 @@ class BacktestResult:
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     skipped: list[str]
+    step: str = "round"            # forecasts after each round, or each race
+    executor: str = "serial"
+    workers: int | None = None
+    wall_time_s: float = 0.0
+    scenario_file: str = ""
 
     def summary(self) -> pd.DataFrame:
         """Mean Brier score, log loss and champion's p per forecast point and forecaster over the titles, then
@@ -154,6 +160,7 @@ def backtest(scenario: str | Path | Scenario, results: str | Path, runs: int, se
              strength_model: Path | None = None, step: str = "round",
              progress: Callable[[str], None] | None = None) -> BacktestResult:
     """Score the forecasts made after every round (or race) of a real season (see the module docstring)."""
+    started = time.perf_counter()
     real = Path(results).resolve()
     if not real.exists():
         raise InputError(results, None, "file not found")
@@ -192,7 +199,9 @@ def backtest(scenario: str | Path | Scenario, results: str | Path, runs: int, se
             forecasts.append(frame)
     forecasts = pd.concat(forecasts, ignore_index=True) if forecasts else pd.DataFrame()
     return BacktestResult(scenario=base.name, results=str(results), runs=runs, seed=seed, forecasts=forecasts,
-                          scores=score(forecasts, runs), skipped=skipped)
+                          scores=score(forecasts, runs), skipped=skipped, step=step, executor=executor,
+                          workers=workers, wall_time_s=time.perf_counter() - started,
+                          scenario_file="" if isinstance(scenario, Scenario) else str(resolve_scenario(scenario)))
 
 
 def score(forecasts: pd.DataFrame, runs: int) -> pd.DataFrame:

@@ -78,6 +78,29 @@ def fitted_table(console: Console, title: str, columns: Sequence[Column], rows: 
     return table
 
 
+def side_by_side(console: Console, title: str, key: Column, columns: Sequence[Column],
+                 rows: Sequence[Sequence[str]]) -> list[Table]:
+    """Tables of many value columns side by side (calendars, scenarios), the key column first in each: as
+    many value columns per table as fit the console, the next ones in a further table (never cut)."""
+    widths = [max([cell_len(column.header)] + [cell_len(row[i + 1]) for row in rows]) + 3
+              for i, column in enumerate(columns)]
+    room = console.width - (max([cell_len(key.header)] + [cell_len(row[0]) for row in rows]) + 4)
+    groups: list[list[int]] = [[]]
+    used = 0
+    for i, width in enumerate(widths):
+        if groups[-1] and used + width > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(i)
+        used += width
+    tables = []
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        tables.append(fitted_table(console, title + part, [key] + [columns[i] for i in group],
+                                   [[row[0]] + [row[i + 1] for i in group] for row in rows]))
+    return tables
+
+
 def print_standings(console: Console, standings: pd.DataFrame, top: int = TOP, kinds=("teams",)) -> None:
     """Top `top` of every title (teams only by default: drivers mirror their car), per-race points (the
     latest races kept when the console is narrow)."""

@@ -228,6 +228,9 @@ def test_compare_cli_writes_sporting_tables_and_skips_them_with_runs_0(toys, tmp
     assert code == 0, err
     assert "strength_rank_corr" not in pd.read_csv(tmp_path / "without" / "comparison.csv").columns
     assert not (tmp_path / "without" / "sporting_by_class.csv").exists()
+    code, _, err = run_cli("calendar", "compare", str(toys["strong"]), "--runs", "0", "--out", str(tmp_path / "with"))
+    assert code == 0, err
+    assert not (tmp_path / "with" / "sporting_by_class.csv").exists()   # not left from the earlier comparison
 
 
 def test_every_sporting_chart_panel_has_its_error_bars(shipped):
