@@ -47,7 +47,7 @@ class PeakMemory:
             self.peak_tree = max(self.peak_tree, tree)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -57,8 +57,8 @@ class PeakMemory:
 
 
 def run_one(scenario: str, runs: int, seed: int, executor: str, chunk_size: int | None) -> dict:
-    from sim.report.studies import run_montecarlo_command
     from sim.montecarlo.scenario_kernel import ScenarioKernel
+    from sim.report.studies import run_montecarlo_command
 
     kind, _, count = executor.partition(":")
     workers = int(count) if count else None

@@ -19,14 +19,14 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.paired import run_paired_study as _run_paired
 from sim.montecarlo.runner import StudyResult
 from sim.montecarlo.runner import run_study as _run_study
+from sim.montecarlo.scenario_kernel import ScenarioKernel
 from sim.montecarlo.stopping import max_title_se
+from sim.montecarlo.summary import summary_frames
 from sim.report.frames import car_invitations, car_titles, numeric
 from sim.report.studies import paired_frames
-from sim.montecarlo.scenario_kernel import ScenarioKernel
 from sim.season import ScenarioRef, SeasonOutcome
 from sim.season import simulate_race as _simulate_race
 from sim.season import simulate_season as _simulate_season

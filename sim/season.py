@@ -8,21 +8,19 @@ time, one results table per chunk and one rules-engine pass over it, are `simula
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError
-from sim.race import log_to_frame, outcomes_to_results, run_race
-
-from sim.rules import award_invitations, compute_standings
 from sim.config.scenario import Scenario
-from sim.race import RaceOutcome
-from sim.scenario import CompiledRace, CompiledScenario, compile_scenario, resolve_scenario
+from sim.errors import InputError
 from sim.forced_outcomes import apply_forced
+from sim.race import RaceOutcome, log_to_frame, outcomes_to_results, run_race
+from sim.rules import award_invitations, compute_standings
+from sim.scenario import CompiledRace, CompiledScenario, compile_scenario, resolve_scenario
 from sim.seeds import race_rng
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,10 @@ from sim.config.loader import ROOT
 from sim.config.scenario import ForcedOutcome, Participation, ResultsSoFar
 from sim.config.series import SeriesRulebook
 from sim.errors import InputError
+from sim.race.field import RaceInput
 from sim.results import read_results
 from sim.rules.points import check_results
 from sim.seeds import season_rng
-from sim.race.field import RaceInput
 from sim.strength.learn import scenario_strength
 from sim.strength.prior import ScenarioInput
 from sim.strength.season import SeasonStrength

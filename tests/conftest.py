@@ -57,3 +57,24 @@ def paired_run(tmp_path_factory) -> CommandRun:
                              "--runs", "4", "--seed", "3", "--workers", "1", "--out", str(folder), "--no-progress")
     assert code == 0, err
     return CommandRun(folder, code, out, err)
+
+
+@pytest.fixture(scope="session")
+def calendar_run(tmp_path_factory) -> CommandRun:
+    """`sim calendar compare` of two like-for-like calendars (4 seasons, serial): comparison folder and report.html."""
+    folder = tmp_path_factory.mktemp("calendar")
+    code, out, err = run_cli("calendar", "compare", "default", "four-middle-east", "--runs", "4", "--seed", "2",
+                             "--workers", "1", "--out", str(folder))
+    assert code == 0, err
+    return CommandRun(folder, code, out, err)
+
+
+@pytest.fixture(scope="session")
+def backtest_run(tmp_path_factory) -> CommandRun:
+    """`sim backtest` of the real 2023 Asian LMS season after each race (6 seasons per forecast, serial)."""
+    folder = tmp_path_factory.mktemp("backtest")
+    code, out, err = run_cli("backtest", "asian-lms-2023", "--results", str(PROJECT / "data" / "seasons" /
+                                                                            "asian-lms-2023.csv"),
+                             "--runs", "6", "--seed", "3", "--workers", "1", "--after", "race", "--out", str(folder))
+    assert code == 0, err
+    return CommandRun(folder, code, out, err)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -19,8 +19,15 @@ from sim.calendar.climate import RoundClimate, round_climate
 from sim.calendar.freight import Leg, available_days, plan_leg
 from sim.calendar.geo import Place, hub_place, venue_place
 from sim.config.calendars import (
-    MODES, CalendarOptions, ChampionshipCalendar, Logistics, ObjectiveWeights, PaddockOverlap,
-    calendar_options, load_championships, load_logistics,
+    MODES,
+    CalendarOptions,
+    ChampionshipCalendar,
+    Logistics,
+    ObjectiveWeights,
+    PaddockOverlap,
+    calendar_options,
+    load_championships,
+    load_logistics,
 )
 from sim.config.loader import CONFIGS
 from sim.config.scenario import Scenario, load_scenario
@@ -87,6 +94,7 @@ def planning_context(options: CalendarOptions, path: str | Path | None, venues: 
     buffer = options.clash_buffer_days if options.clash_buffer_days is not None else logistics.clash_buffer_days
     return PlanningContext(venues=venues, logistics=logistics, championships=chosen, hub=hub,
                            modes=tuple(options.freight_modes), buffer_days=buffer, overlaps=dict(options.overlaps),
+                           slack_days=options.min_slack_days,
                            venues_path=str(venues_path or CONFIGS / "venues.yaml"),
                            logistics_path=str(logistics_path or CONFIGS / "logistics.yaml"))
 
@@ -107,6 +115,7 @@ class CalendarAssessment:
     climates: list[RoundClimate]
     row: dict
     championships: dict[str, ChampionshipCalendar] = field(default_factory=dict)
+    hub: Place | None = None        # where the kit ships from before the season and back to after it
 
     @property
     def round_legs(self) -> list[Leg]:
@@ -136,7 +145,7 @@ def assess_plan(name: str, rounds: Sequence[PlannedRound], ctx: PlanningContext,
                                  ctx.buffer_days, ctx.overlaps)
         climates.append(round_climate(place, r.first_race_day, r.races, logistics.climate_risk.heat_threshold_c))
     row = _metrics_row(name, rounds, places, legs, clashes, climates, ctx)
-    return CalendarAssessment(name, list(rounds), places, legs, clashes, climates, row, ctx.championships)
+    return CalendarAssessment(name, list(rounds), places, legs, clashes, climates, row, ctx.championships, ctx.hub)
 
 
 def _metrics_row(name, rounds, places, legs, clashes, climates, ctx) -> dict:

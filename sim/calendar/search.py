@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Sequence
-
+from collections.abc import Sequence
 
 from sim.calendar.clashes import round_clashes
 from sim.calendar.metrics import (
-    PlannedRound, assess_plan, objective_breakdown, select_championships,
+    PlannedRound,
+    assess_plan,
+    objective_breakdown,
+    select_championships,
 )
-
 from sim.calendar.search_engine import BranchAndBound
-from sim.calendar.search_problem import (Candidate, Exclusion, SearchProblem, SearchResult, build_problem,
-                                         constraint_names, saturdays)
+from sim.calendar.search_problem import (
+    Candidate,
+    Exclusion,
+    SearchProblem,
+    SearchResult,
+    build_problem,
+    constraint_names,
+    saturdays,
+)
 from sim.calendar.search_tables import SearchTables
 
 __all__ = ["Candidate", "Exclusion", "SearchProblem", "SearchResult", "build_problem", "check_constraints",

@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 
-
 from sim.calendar.search_problem import Exclusion, SearchProblem
 from sim.calendar.search_tables import SearchTables
 

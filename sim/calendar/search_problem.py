@@ -4,16 +4,22 @@ constraints (`build_problem`), and what a search returns (`Candidate`, `Exclusio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
-
 
 from sim.calendar.metrics import (
-    PlannedRound, PlanningContext, planning_context, select_championships,
+    PlannedRound,
+    PlanningContext,
+    planning_context,
+    select_championships,
 )
 from sim.config.calendars import (
-    CalendarOptions, ChampionshipCalendar, Logistics, SearchConstraints, Window,
+    CalendarOptions,
+    ChampionshipCalendar,
+    Logistics,
+    SearchConstraints,
+    Window,
 )
 from sim.config.venues import VenueBook
 from sim.errors import InputError

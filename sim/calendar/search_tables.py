@@ -14,7 +14,6 @@ from sim.calendar.freight import available_days, plan_leg
 from sim.calendar.metrics import (
     select_championships,
 )
-
 from sim.calendar.search_problem import SearchProblem, saturdays
 
 

@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar.sporting_plan import SUMMARY_METRICS, Key, ScenarioPlan, plan_scenario, unit_of
-from sim.scenario import resolve_scenario
 from sim.calendar.sporting_values import season_values
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.manifest import config_hash
 from sim.montecarlo.mergeable import MergeableArrays
 from sim.montecarlo.runner import Chunk, ChunkOutcome, execute_job
+from sim.scenario import resolve_scenario
 from sim.stats import mean_sd_se
+
 
 @dataclass
 class SportingAggregate(MergeableArrays):

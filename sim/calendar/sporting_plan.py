@@ -10,7 +10,7 @@ from pathlib import Path
 from sim.config.entries import load_entries
 from sim.config.loader import resolve_named
 from sim.montecarlo.scenario_kernel import ScenarioKernel
-from sim.rules.points import choose_scale   # the rules engine's own scale choice: the same max points as scored
+from sim.rules.points import choose_scale  # the rules engine's own scale choice: the same max points as scored
 from sim.scenario import CompiledScenario, resolve_scenario
 from sim.strength.prior import car_strength
 

@@ -16,6 +16,7 @@ from sim.season import simulate_results
 from sim.stats import spearman
 from sim.strength.persistence import persistence
 
+
 def _top_points(standings: pd.DataFrame, titles: dict[str, int], seasons: range) -> tuple[np.ndarray, np.ndarray]:
     """(points of places 1-3, NaN when absent) per season x title, and the number of competitors."""
     top = np.full((len(seasons), len(titles), 3), np.nan)

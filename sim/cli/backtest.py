@@ -12,20 +12,28 @@ STEPS = ("round", "race")
 
 
 def backtest(
-    scenario: str = typer.Argument(..., help="Scenario (path or name under scenarios/) of the real season."),
-    results: Path = typer.Option(..., "--results", help="The real season's results table (every race)."),
-    runs: int = typer.Option(200, "--runs", help="Simulated seasons per forecast."),
-    seed: int = typer.Option(1, "--seed", help="Root seed (the same after every round)."),
-    out: Path = typer.Option(Path("backtest"), "--out", help="Output folder."),
-    workers: int | None = typer.Option(None, "--workers", help="Local processes (default: all cores; 1 = serial)."),
-    after: str = typer.Option("round", "--after", help="Forecast after each `round` or each `race`."),
-    race_model: Path | None = typer.Option(None, "--race-model", help="Race-model parameters to use instead."),
-    strength: Path | None = typer.Option(None, "--strength", help="Estimator parameters to use instead."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO",
+                                   help="Scenario (path or name under scenarios/) of the real season."),
+    results: Path = typer.Option(..., "--results", metavar="FILE",
+                                 help="The real season's results table (every race)."),
+    runs: int = typer.Option(200, "--runs", metavar="N", help="Simulated seasons per forecast."),
+    seed: int = typer.Option(1, "--seed", metavar="S", help="Root seed (the same after every round)."),
+    out: Path = typer.Option(Path("backtest"), "--out", metavar="DIR",
+                             help="Output folder (CSVs, calibration.png, report.html)."),
+    workers: int | None = typer.Option(None, "--workers", metavar="K",
+                                       help="Local processes (default: all cores; 1 = serial)."),
+    after: str = typer.Option("round", "--after", metavar="STEP",
+                              help="Forecast after each `round` or each `race`."),
+    race_model: Path | None = typer.Option(None, "--race-model", metavar="FILE",
+                                           help="Race-model parameters to use instead."),
+    strength: Path | None = typer.Option(None, "--strength", metavar="FILE",
+                                         help="Estimator parameters to use instead."),
 ) -> None:
     """Forecast every title after each round of a real season and score the odds against what happened,
     next to a uniform forecast and a 'points so far, equal cars' one."""
     from sim.cli import output
     from sim.forecast.backtest import backtest as run_backtest
+    from sim.forecast.html_report import write_backtest_report
     from sim.forecast.report import print_summary, write_outputs
     from sim.io import check_output_folder
 
@@ -43,9 +51,10 @@ def backtest(
     check_output_folder(out)
     result = run_backtest(scenario, results, runs, seed, executor="serial" if workers == 1 else "processes",
                           workers=workers, race_model=race_model, strength_model=strength, step=after,
-                          progress=lambda message: typer.echo(message, err=True))
+                          progress=output.note)
     written = write_outputs(result, out)
-    print_summary(result)
+    written.append(write_backtest_report(result, out / "report.html"))
+    print_summary(result, output.console())
     output.wrote(out, files=written)
 
 

@@ -50,12 +50,14 @@ def compare(
                                          help="Dask: tcp://HOST:PORT of a running scheduler, or local:N for a "
                                               "local cluster of N workers."),
     out: Path = typer.Option(Path("out/calendar-compare"), "--out", metavar="DIR",
-                             help="Folder for comparison.csv, sporting_by_class.csv and comparison.png."),
+                             help="Folder for comparison.csv, sporting_by_class.csv, comparison.png and "
+                                  "report.html."),
     venues_file: Path | None = VENUES_FILE,
     logistics_file: Path | None = LOGISTICS_FILE,
     calendars_dir: Path | None = CALENDARS_DIR,
 ) -> None:
     """Logistics, clash, climate and (Monte Carlo, common random numbers) sporting metrics side by side."""
+    from sim.calendar.html_report import write_calendar_report
     from sim.calendar.metrics import assess_scenario, compare_calendars
     from sim.calendar.report import comparison_chart, print_comparison, write_comparison_csv
     from sim.calendar.sporting import sporting_study
@@ -75,17 +77,22 @@ def compare(
         study = sporting_study(paths, runs, seed, executor=executor, workers=workers, scheduler=scheduler,
                                progress=True)
     table = compare_calendars(paths, sporting=study.summary if study is not None else None, **inputs)
-    print_comparison(table)
+    console = output.console()
+    sporting_columns = [c for c in study.summary.columns if c != "scenario"] if study is not None else []
+    print_comparison(table.drop(columns=sporting_columns), assessments, console)
     if study is not None:
-        print_sporting(study)
+        print_sporting(study, console)
     write_comparison_csv(table, out / "comparison.csv")
     written = [out / "comparison.csv"]
     if study is not None:
         write_csv_atomic(study.detail, out / "sporting_by_class.csv")
         written.append(out / "sporting_by_class.csv")
+    else:   # the folder holds this comparison only: no sporting table of an earlier one
+        (out / "sporting_by_class.csv").unlink(missing_ok=True)
     comparison_chart(assessments, table, out / "comparison.png",
                      extra_metrics=chart_metrics(study, table) if study is not None else ())
     written.append(out / "comparison.png")
+    written.append(write_calendar_report(assessments, table, study, paths, out / "report.html"))
     if study is not None:
         output.note(f"sporting metrics: {study.runs} seasons x {len(paths)} calendars in {study.wall_time_s:.1f} s "
                     f"({study.executor}, {study.workers} worker(s), chunks of {study.chunk_size})")
@@ -123,7 +130,9 @@ def search(
     venues: str = typer.Option(..., "--venues", metavar="KEYS",
                                help="Comma-separated venue keys (configs/venues.yaml)."),
     rounds: int = typer.Option(..., "--rounds", metavar="N", help="Number of rounds."),
-    window: tuple[str, str] = typer.Option(..., "--window", metavar="START END", help="Dates (YYYY-MM-DD)."),
+    window: tuple[str, str] | None = typer.Option(None, "--window", metavar="START END",
+                                                  help="Dates (YYYY-MM-DD); default: the constraints file's window "
+                                                       "(given both, this one)."),
     constraints_file: Path | None = typer.Option(None, "--constraints", metavar="FILE",
                                                  help="Hard constraints and objective (YAML)."),
     objective: str | None = typer.Option(None, "--objective", metavar="WEIGHTS",
@@ -133,6 +142,12 @@ def search(
                                   help="Rank distinct venue orders, each with its best dates (default); "
                                        "--any-dates also lists the same order on other dates."),
     out: Path | None = typer.Option(None, "--out", metavar="FILE", help="Write the ranked candidates as CSV."),
+    write_scenarios: Path | None = typer.Option(
+        None, "--write-scenarios", metavar="DIR",
+        help="Write each ranked calendar as DIR/search-<rank>.yaml, a scenario `sim calendar compare` takes."),
+    base: str = typer.Option("default", "--base", metavar="SCENARIO",
+                             help="Scenario whose series, entries, participation and options the written "
+                                  "scenarios keep (with --write-scenarios)."),
     venues_file: Path | None = VENUES_FILE,
     logistics_file: Path | None = LOGISTICS_FILE,
     calendars_dir: Path | None = CALENDARS_DIR,
@@ -140,17 +155,18 @@ def search(
     """Search venue/date assignments under hard constraints and rank them by a weighted objective."""
     from sim.calendar.report import print_search, search_frame
     from sim.calendar.search import build_problem, search_calendars
-    from sim.config.calendars import SearchConstraints, Window, load_constraints
-    from sim.config.loader import parse_model
+    from sim.config.calendars import SearchConstraints, load_constraints
+    from sim.io import check_output_file, check_output_folder
+    from sim.scenario import resolve_scenario
 
     if out is not None:
-        from sim.io import check_output_file
-
         check_output_file(out)   # before the search
+    if write_scenarios is not None:
+        check_output_folder(write_scenarios)
+        resolve_scenario(base)
     constraints = load_constraints(constraints_file) if constraints_file else SearchConstraints()
     constraints = constraints.model_copy(update={"objective": _objective(objective, constraints.objective)})
-    start, end = _parse_date(window[0], "--window"), _parse_date(window[1], "--window")
-    span = parse_model(Window, {"start": start, "end": end}, "--window")
+    span = _window(window, constraints, constraints_file)
     keys = [key.strip() for key in venues.split(",") if key.strip()]
     if not keys:
         raise InputError(None, "--venues", "no venue given")
@@ -159,7 +175,7 @@ def search(
                             venue_book=inputs["venues"], logistics=inputs["logistics"],
                             championships=inputs["championships"], venues_path=inputs["venues_path"])
     result = search_calendars(problem, top=top, distinct=distinct)
-    print_search(result, problem)
+    print_search(result, problem, output.console())
     if not result.candidates:
         names = " + ".join(result.conflict) if result.conflict else "the window, round count and venues alone"
         raise InputError(constraints_file or "constraints", "constraints",
@@ -170,6 +186,27 @@ def search(
 
         write_csv_atomic(search_frame(result), out)
         output.wrote(out, f"{len(result.candidates)} calendars")
+    if write_scenarios is not None:
+        from sim.calendar.scenario_writer import PREFIX, write_candidate_scenarios
+
+        written = write_candidate_scenarios(result, problem, base, write_scenarios)
+        output.wrote(write_scenarios, f"scenarios on {base}: `sim calendar compare {write_scenarios}/{PREFIX}*.yaml`",
+                     files=[path.name for path in written])
+
+
+def _window(window: tuple[str, str] | None, constraints, constraints_file: Path | None):
+    """--window when given (saying so when it replaces the constraints file's), else the file's (or None)."""
+    from sim.config.calendars import Window
+    from sim.config.loader import parse_model
+
+    if window is None:
+        return constraints.window
+    start, end = _parse_date(window[0], "--window"), _parse_date(window[1], "--window")
+    span = parse_model(Window, {"start": start, "end": end}, "--window")
+    if constraints.window is not None and constraints.window != span:
+        output.note(f"note: --window {span.start} {span.end} replaces the window of {constraints_file} "
+                    f"({constraints.window.start} .. {constraints.window.end})")
+    return span
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -40,30 +39,30 @@ def register(app: typer.Typer) -> None:
     def montecarlo(
         scenarios: list[str] = typer.Argument(..., metavar="SCENARIO...",
                                               help="Scenario file or name under scenarios/ (two with --paired)."),
-        runs: Optional[int] = typer.Option(None, "--runs", metavar="N", help="Number of seasons."),
-        target_se: Optional[float] = typer.Option(
+        runs: int | None = typer.Option(None, "--runs", metavar="N", help="Number of seasons."),
+        target_se: float | None = typer.Option(
             None, "--target-se", metavar="X", help="Instead of --runs: run until every title probability's standard "
             "error is at most X (e.g. 0.01), deciding every 100 seasons in season order (the same seed gives the "
             "same seasons whatever the workers)."),
-        max_runs: Optional[int] = typer.Option(
+        max_runs: int | None = typer.Option(
             None, "--max-runs", metavar="N", help="With --target-se: stop at N seasons at most (default: the "
             "seasons that always reach the target, 0.25 / X^2, up to 100,000)."),
         seed: int = typer.Option(..., "--seed", metavar="S",
                                  help="Root seed: season i uses SeedSequence(S, spawn_key=(i,))."),
-        workers: Optional[int] = typer.Option(None, "--workers", metavar="K",
+        workers: int | None = typer.Option(None, "--workers", metavar="K",
                                               help="Local processes (default: all cores; 1 = serial)."),
-        scheduler: Optional[str] = typer.Option(
+        scheduler: str | None = typer.Option(
             None, "--scheduler", metavar="ADDRESS", help="Dask: tcp://HOST:PORT of a running scheduler, or local:N "
             "to start a local Dask cluster of N workers for this study."),
-        out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+        out: Path | None = typer.Option(None, "--out", metavar="DIR",
                                            help="Output folder (default out/montecarlo/SCENARIO)."),
         paired: bool = typer.Option(False, "--paired", help="Compare two scenarios with common random numbers."),
-        focus: Optional[str] = typer.Option(None, "--focus", metavar="CAR",
+        focus: str | None = typer.Option(None, "--focus", metavar="CAR",
                                             help="Also answer for one car: its odds in every title, A vs B."),
         resume: bool = typer.Option(False, "--resume", help="Finish an interrupted study from its checkpoint."),
         restart: bool = typer.Option(False, "--restart",
                                      help="Discard an interrupted study's checkpoint in the output folder."),
-        chunk_size: Optional[int] = typer.Option(None, "--chunk-size", metavar="N",
+        chunk_size: int | None = typer.Option(None, "--chunk-size", metavar="N",
                                                  help="Seasons per task (results do not depend on it)."),
         parquet: bool = typer.Option(False, "--parquet", help="Also write every season's standings as Parquet."),
         plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots next to the CSVs."),
@@ -98,8 +97,8 @@ def register(app: typer.Typer) -> None:
 def _single(kernel, runs, seed, focus, options) -> None:
     import pandas as pd
 
-    from sim.report.studies import run_montecarlo_command
     from sim.report.console import print_study, print_study_focus
+    from sim.report.studies import run_montecarlo_command
 
     result = run_montecarlo_command(kernel, runs, seed, **options)
     out_dir = Path(options["out_dir"])
@@ -117,8 +116,8 @@ def _single(kernel, runs, seed, focus, options) -> None:
 def _paired(kernels, runs, seed, focus, options) -> None:
     import pandas as pd
 
-    from sim.report.studies import run_paired_command
     from sim.report.console import print_paired_changes, print_paired_focus
+    from sim.report.studies import run_paired_command
 
     result = run_paired_command(kernels[0], kernels[1], runs, seed, focus=focus, **options)
     out_dir = Path(options["out_dir"])

@@ -6,7 +6,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,13 +17,13 @@ def _check_seed(seed: int) -> None:
         raise InputError(None, "--seed", f"must be a non-negative integer, got {seed}")
 
 
-def race_command(scenario: str, race: str, seed: int, out: Optional[Path], log: Optional[Path],
+def race_command(scenario: str, race: str, seed: int, out: Path | None, log: Path | None,
                  index: int = 0) -> None:
     """Race `race` exactly as season `index` of `seed` runs it (`sim season --seed --index`): the same
     participation draw, race stream and forced outcomes, so the rows equal that season's."""
     from sim.io import write_table_atomic
-    from sim.season import simulate_race
     from sim.results import REQUIRED_COLUMNS, validate_results, write_results
+    from sim.season import simulate_race
 
     _check_seed(seed)
     if index < 0:
@@ -84,9 +83,9 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(..., "--seed", metavar="N", help="Root seed of the study."),
         index: int = typer.Option(0, "--index", metavar="I",
                                   help="Season index: the race as season I of the seed runs it."),
-        out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+        out: Path | None = typer.Option(None, "--out", metavar="FILE",
                                            help="Results CSV/Parquet; stdout when absent."),
-        log: Optional[Path] = typer.Option(None, "--log", metavar="FILE",
+        log: Path | None = typer.Option(None, "--log", metavar="FILE",
                                            help="Write the event log (CSV/Parquet) here."),
     ) -> None:
         """Simulate one race of a scenario and write its results table: the race exactly as

@@ -7,7 +7,6 @@ East calendar of 4-hour double-headers, LMP2, LMP3 and GT3 with Pro-Am and Gold 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -34,14 +33,14 @@ def run_default(seed: int = DEFAULT_SEED, out: Path | None = None) -> None:
     if out is not None:
         output.wrote(out, files=[path.name for path in write_season(outcome, out)])
     console.print("Next: `sim montecarlo default --runs 1000 --seed 1` for title and invitation odds; "
-                  "`sim calendar compare default all-middle-east three-plus-three` for the calendar.")
+                  "`sim calendar compare default four-middle-east three-plus-one` for the calendar.")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("run", short_help="One season of the default scenario, printed.")
     def run(
         seed: int = typer.Option(DEFAULT_SEED, "--seed", min=0, metavar="N", help="Seed of the season."),
-        out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+        out: Path | None = typer.Option(None, "--out", metavar="DIR",
                                            help="Also write the season's CSVs to this folder."),
     ) -> None:
         """Simulate one season of the embedded default scenario and print the outcome."""

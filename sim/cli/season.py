@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -38,7 +37,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(..., "--seed", metavar="N", help="Root seed of the study."),
         index: int = typer.Option(0, "--index", min=0, metavar="I",
                                   help="Season index: replays season I of a Monte Carlo run."),
-        out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+        out: Path | None = typer.Option(None, "--out", metavar="DIR",
                                            help="Folder for results/standings/awards/events CSVs."),
         quiet: bool = typer.Option(False, "--quiet", help="Do not print the season summary."),
     ) -> None:

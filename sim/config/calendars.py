@@ -43,7 +43,7 @@ class ExternalEvent(StrictModel):
     source: str = ""
 
     @model_validator(mode="after")
-    def _end_not_before_start(self) -> "ExternalEvent":
+    def _end_not_before_start(self) -> ExternalEvent:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
@@ -119,7 +119,7 @@ class Logistics(StrictModel):
     climate_risk: ClimateRisk
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Logistics":
+    def _consistent(self) -> Logistics:
         if self.default_hub not in self.hubs:
             raise ValueError(f"default_hub '{self.default_hub}' is not in hubs ({', '.join(self.hubs)})")
         missing = [mode for mode in MODES if mode not in self.costs]
@@ -153,6 +153,8 @@ class CalendarOptions(StrictModel):
     freight_modes: list[Mode] = Field(default_factory=lambda: list(MODES), min_length=1)
     championships: list[str] | None = Field(None, description="Keys (file stems) under configs/calendars/; default all.")
     clash_buffer_days: Days | None = None
+    min_slack_days: Days = Field(0, description="Spare days required beyond every leg's transit time (a search's "
+                                                "freight.min_slack_days), so a leg's mode is the one the search chose.")
     overlaps: dict[str, PaddockOverlap] = Field(
         default_factory=dict, description="Per championship key: who races in both (overrides the calendar file).")
 
@@ -168,7 +170,7 @@ class RegionQuota(StrictModel):
     max: Annotated[int, Field(ge=0)] | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "RegionQuota":
+    def _ordered(self) -> RegionQuota:
         if self.max is not None and self.max < self.min:
             raise ValueError(f"min {self.min} is more than max {self.max}")
         return self
@@ -179,7 +181,7 @@ class Window(StrictModel):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Window":
+    def _ordered(self) -> Window:
         if self.end < self.start:
             raise ValueError(f"window end {self.end} is before start {self.start}")
         return self
@@ -260,7 +262,7 @@ class SearchConstraints(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "SearchConstraints":
+    def _consistent(self) -> SearchConstraints:
         low, high = self.min_days_between_rounds, self.max_days_between_rounds
         if low is not None and high is not None and low > high:
             raise ValueError(f"min_days_between_rounds {low} is more than max_days_between_rounds {high}")

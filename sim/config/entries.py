@@ -11,8 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.config.loader import CONFIGS, StrictModel, load_model, resolve_named
-from sim.config.venues import Region
+from sim.config.loader import StrictModel, load_model, resolve_named
 
 Rating = Literal["Platinum", "Gold", "Silver", "Bronze"]
 
@@ -44,7 +43,7 @@ class EntryList(StrictModel):
     entries: list[Entry] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_cars(self) -> "EntryList":
+    def _unique_cars(self) -> EntryList:
         seen: set[str] = set()
         for index, entry in enumerate(self.entries):
             if entry.car in seen:

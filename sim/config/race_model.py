@@ -7,8 +7,8 @@ These are modelling assumptions calibrated from real data (docs/calibration.md);
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -85,7 +85,7 @@ class ClassModel(StrictModel):
         return data
 
     @model_validator(mode="after")
-    def _ratings_complete(self) -> "ClassModel":
+    def _ratings_complete(self) -> ClassModel:
         _all_ratings(self.rating_pace_pct, "rating_pace_pct")
         _all_ratings(self.rating_incident_factor, "rating_incident_factor")
         _all_ratings(self.rating_spread_pct, "rating_spread_pct")
@@ -134,7 +134,7 @@ class RaceControlModel(StrictModel):
     red_flag: RedFlagModel = Field(default_factory=RedFlagModel)
 
     @model_validator(mode="after")
-    def _known_procedures(self) -> "RaceControlModel":
+    def _known_procedures(self) -> RaceControlModel:
         check_procedures(self.procedures)
         return self
 
@@ -149,7 +149,7 @@ class IncidentModel(StrictModel):
     penalty_probability: Probability = Field(description="The car is judged responsible and gets a drive-through.")
 
     @model_validator(mode="after")
-    def _probabilities_sum(self) -> "IncidentModel":
+    def _probabilities_sum(self) -> IncidentModel:
         if self.retire_probability + self.damage_probability > 1:
             raise ValueError("retire_probability + damage_probability is more than 1")
         return self
@@ -199,7 +199,7 @@ class RaceModel(StrictModel):
     strategy: StrategyModel
 
     @model_validator(mode="after")
-    def _car_models_known_classes(self) -> "RaceModel":
+    def _car_models_known_classes(self) -> RaceModel:
         seen: dict[str, str] = {}
         for key, car in self.car_models.items():
             if car.class_name not in self.classes:

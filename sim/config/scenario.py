@@ -46,7 +46,7 @@ class Calendar(StrictModel):
     rounds: list[Round] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Calendar":
+    def _dates_in_order(self) -> Calendar:
         """Rounds in date order, none starting before the previous one's last race day (a round's races
         run on consecutive days from its date)."""
         for index in range(1, len(self.rounds)):
@@ -122,7 +122,7 @@ class ForcedOutcome(StrictModel):
     at_fraction: Probability | None = None
 
     @model_validator(mode="after")
-    def _fields_fit_outcome(self) -> "ForcedOutcome":
+    def _fields_fit_outcome(self) -> ForcedOutcome:
         positional = self.outcome in ("class_position", "category_position")
         if positional and self.position is None:
             raise ValueError(f"outcome '{self.outcome}' needs `position`")
@@ -184,7 +184,7 @@ class Participation(StrictModel):
         default_factory=dict, description="Per car: one probability for every round, or per venue region.")
 
     @model_validator(mode="after")
-    def _known_regions(self) -> "Participation":
+    def _known_regions(self) -> Participation:
         for home, table in self.by_region.items():
             for region in (home, *table):
                 if region not in REGIONS:
@@ -270,7 +270,7 @@ class Scenario(StrictModel):
         return data
 
     @model_validator(mode="after")
-    def _rounds_in_calendar(self) -> "Scenario":
+    def _rounds_in_calendar(self) -> Scenario:
         rounds = len(self.calendar.rounds)
         races = len(self.calendar.race_ids())
         for what, from_rounds in (("entry_changes", [change.from_round for change in self.entry_changes]),

@@ -99,7 +99,7 @@ class PointsScale(StrictModel):
     hours: HoursRange | None = None
 
     @model_validator(mode="after")
-    def _never_rising(self) -> "PointsScale":
+    def _never_rising(self) -> PointsScale:
         for index in range(1, len(self.points)):
             if self.points[index] > self.points[index - 1]:
                 raise ValueError(f"points rise from position {index} to {index + 1}: a scale must never rise")
@@ -183,7 +183,7 @@ class PointsRules(StrictModel):
     scales: list[PointsScale] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "PointsRules":
+    def _unique_names(self) -> PointsRules:
         names = [scale.name for scale in self.scales]
         duplicated = sorted({name for name in names if names.count(name) > 1})
         if duplicated:
@@ -207,7 +207,7 @@ class SeriesRulebook(StrictModel):
     awards: AwardsConfig = Field(default_factory=AwardsConfig)
 
     @model_validator(mode="after")
-    def _titles_refer_to_known_things(self) -> "SeriesRulebook":
+    def _titles_refer_to_known_things(self) -> SeriesRulebook:
         scale_names = {scale.name for scale in self.points.scales}
         seen: set[str] = set()
         scopes: dict[str, tuple] = {}

@@ -27,7 +27,7 @@ class DriveTimeRule(StrictModel):
     max_minutes: NonNegative | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "DriveTimeRule":
+    def _check(self) -> DriveTimeRule:
         unknown = [r for r in self.ratings if r not in RATINGS]
         if unknown:
             raise ValueError(f"unknown rating '{unknown[0]}' (expected {', '.join(RATINGS)})")
@@ -56,7 +56,7 @@ class PitRules(StrictModel):
         0, description="No normal stop in the first N laps behind the Safety Car.")
 
     @model_validator(mode="after")
-    def _known(self) -> "PitRules":
+    def _known(self) -> PitRules:
         check_procedures(self.closed_under)
         return self
 
@@ -88,7 +88,7 @@ class Sporting(StrictModel):
     race_end: RaceEnd
 
     @model_validator(mode="after")
-    def _known(self) -> "Sporting":
+    def _known(self) -> Sporting:
         check_procedures(self.neutralisations, "neutralisations: ")
         return self
 

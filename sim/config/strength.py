@@ -52,7 +52,7 @@ class StrengthModel(StrictModel):
     default: ClassObservations = Field(description="Classes not listed.")
 
     @model_validator(mode="after")
-    def _default_has_no_prior(self) -> "StrengthModel":
+    def _default_has_no_prior(self) -> StrengthModel:
         if self.default.prior_sd_pct is not None:
             raise ValueError("default.prior_sd_pct: use default_prior_sd_pct")
         return self

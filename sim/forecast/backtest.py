@@ -18,8 +18,9 @@ after every round (common random numbers), so they differ only by what was learn
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,9 +31,9 @@ from sim.forecast.baselines import equal_cars_results
 from sim.forecast.scoring import brier, log_loss
 from sim.montecarlo import run_study, summary_frames
 from sim.montecarlo.scenario_kernel import ScenarioKernel, study_layout
-from sim.season import apply_rules
 from sim.results import read_results
 from sim.scenario import CompiledRace, CompiledScenario, compile_scenario, resolve_scenario
+from sim.season import apply_rules
 
 FORECASTERS = ("model", "prior", "equal_cars", "uniform")
 EQUAL_CARS_CHUNK = 250   # seasons per rules-engine pass of the lottery baseline (bounded memory)
@@ -50,6 +51,11 @@ class BacktestResult:
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     skipped: list[str]
+    step: str = "round"            # forecasts after each round, or each race
+    executor: str = "serial"
+    workers: int | None = None
+    wall_time_s: float = 0.0
+    scenario_file: str = ""
 
     def summary(self) -> pd.DataFrame:
         """Mean Brier score, log loss and champion's p per forecast point and forecaster over the titles, then
@@ -150,6 +156,7 @@ def backtest(scenario: str | Path | Scenario, results: str | Path, runs: int, se
              strength_model: Path | None = None, step: str = "round",
              progress: Callable[[str], None] | None = None) -> BacktestResult:
     """Score the forecasts made after every round (or race) of a real season (see the module docstring)."""
+    started = time.perf_counter()
     real = Path(results).resolve()
     if not real.exists():
         raise InputError(results, None, "file not found")
@@ -186,7 +193,9 @@ def backtest(scenario: str | Path | Scenario, results: str | Path, runs: int, se
             forecasts.append(frame)
     forecasts = pd.concat(forecasts, ignore_index=True) if forecasts else pd.DataFrame()
     return BacktestResult(scenario=base.name, results=str(results), runs=runs, seed=seed, forecasts=forecasts,
-                          scores=score(forecasts, runs), skipped=skipped)
+                          scores=score(forecasts, runs), skipped=skipped, step=step, executor=executor,
+                          workers=workers, wall_time_s=time.perf_counter() - started,
+                          scenario_file="" if isinstance(scenario, Scenario) else str(resolve_scenario(scenario)))
 
 
 def score(forecasts: pd.DataFrame, runs: int) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""`sim backtest` outputs: a table on the terminal (rich), CSVs and a calibration plot (matplotlib, Agg).
+"""`sim backtest` outputs: tables on the terminal (rich, fitted to its width), CSVs and a calibration plot
+(matplotlib, Agg); report.html is sim.forecast.html_report.
 
 Files in the output folder, each written atomically:
 - `forecasts.csv`: every forecast point x title x competitor, each forecaster's probability, `won`;
@@ -17,12 +18,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
 
 from sim.forecast.backtest import FORECASTERS, BacktestResult  # noqa: E402
 from sim.forecast.scoring import calibration  # noqa: E402
 from sim.io import atomic_path, make_output_folder, write_csv_atomic  # noqa: E402
+from sim.report.console import Column, fitted_table, make_console  # noqa: E402
 
 OUTPUTS = ("forecasts.csv", "scores.csv", "summary.csv", "comparison.csv", "calibration.csv", "calibration.png")
 COLOURS = {"model": "tab:red", "prior": "tab:orange", "equal_cars": "tab:blue", "uniform": "tab:grey"}
@@ -35,8 +38,9 @@ def calibration_table(result: BacktestResult) -> pd.DataFrame:
     return table[["forecaster", "bin", "forecasts", "mean_p", "frequency"]]
 
 
-def plot_calibration(table: pd.DataFrame, target: Path, title: str) -> None:
-    figure, axis = plt.subplots(figsize=(6.4, 6.0))
+def draw_calibration(axis: Axes, table: pd.DataFrame, title: str) -> None:
+    """Forecasts binned by probability against how often they came true, one line per forecaster, the count of
+    forecasts beside each point; the diagonal is a perfectly calibrated forecast."""
     axis.plot([0, 1], [0, 1], color="black", linewidth=0.8, linestyle="--", label="perfectly calibrated")
     for name in FORECASTERS:
         rows = table[table["forecaster"] == name]
@@ -49,7 +53,17 @@ def plot_calibration(table: pd.DataFrame, target: Path, title: str) -> None:
     axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="forecast probability of the title (bin mean)",
              ylabel="share that won the title", title=title)
     axis.legend(loc="upper left", fontsize=8)
+
+
+def calibration_figure(table: pd.DataFrame, title: str) -> Figure:
+    figure, axis = plt.subplots(figsize=(6.4, 6.0))
+    draw_calibration(axis, table, title)
     figure.tight_layout()
+    return figure
+
+
+def plot_calibration(table: pd.DataFrame, target: Path, title: str) -> None:
+    figure = calibration_figure(table, title)
     with atomic_path(target) as tmp:
         figure.savefig(tmp, format="png", dpi=120)
     plt.close(figure)
@@ -69,26 +83,23 @@ def write_outputs(result: BacktestResult, out: Path) -> list[str]:
 
 
 def print_summary(result: BacktestResult, console: Console | None = None) -> None:
-    console = console or Console(width=140)
-    summary = result.summary()
-    view = Table(title=f"{result.scenario} against {Path(result.results).name}: Brier score / log loss of every "
-                       f"teams' title (lower is better; {result.runs} seasons per forecast)")
-    view.add_column("after", justify="left")
-    view.add_column("titles", justify="right")
-    for name in FORECASTERS:
-        view.add_column(name.replace("_", " "), justify="right")
-    for point, rows in summary.groupby("after_race", sort=False):
-        by = rows.set_index("forecaster")
+    """Brier score / log loss per forecast point and forecaster (* the best), then each baseline minus the model."""
+    console = console or make_console()
+    rows = []
+    for point, group in result.summary().groupby("after_race", sort=False):
+        by = group.set_index("forecaster")
         best = by["brier"].idxmin()
-        cells = []
-        for name in FORECASTERS:
-            text = f"{by.loc[name, 'brier']:.3f} / {by.loc[name, 'log_loss']:.3f}"
-            cells.append(f"[bold]{text}[/bold]" if name == best else text)
-        view.add_row(str(point), str(int(by["titles"].iloc[0])), *cells)
-    console.print(view)
-    for row in result.comparison().itertuples():
-        console.print(f"{row.forecaster.replace('_', ' ')} - model over {row.titles} titles: Brier "
-                      f"{row.brier_minus_model:+.3f} ± {row.brier_se:.3f}, log loss {row.log_loss_minus_model:+.3f} ± "
-                      f"{row.log_loss_se:.3f} (positive: the model is better)")
+        rows.append([str(point), str(int(by["titles"].iloc[0]))]
+                    + [f"{by.loc[n, 'brier']:.3f} / {by.loc[n, 'log_loss']:.3f}{' *' if n == best else '  '}"
+                       for n in FORECASTERS])
+    title = (f"{result.scenario} against {Path(result.results).name}: Brier score / log loss of every teams' title "
+             f"(lower is better, * the best; {result.runs} seasons per forecast)")
+    columns = [Column("after"), Column("titles", True)] + [Column(n.replace("_", " "), True) for n in FORECASTERS]
+    console.print(fitted_table(console, title, columns, rows))
+    rows = [[r.forecaster.replace("_", " "), str(r.titles), f"{r.brier_minus_model:+.3f} ± {r.brier_se:.3f}",
+             f"{r.log_loss_minus_model:+.3f} ± {r.log_loss_se:.3f}"] for r in result.comparison().itertuples()]
+    console.print(fitted_table(console, "Each forecast minus the model, over titles ± se (positive: the model is "
+                                        "better)", [Column("forecast"), Column("titles", True),
+                                                    Column("Brier", True), Column("log loss", True)], rows))
     if result.skipped:
         console.print(f"not scored (the real champion is not among the scenario's cars): {', '.join(result.skipped)}")

@@ -40,7 +40,7 @@ class PoleOverride:
     car: str
 
     @classmethod
-    def parse(cls, text: str) -> "PoleOverride":
+    def parse(cls, text: str) -> PoleOverride:
         match = _POLE_PATTERN.fullmatch(text.strip())
         if not match:
             raise InputError(None, "--pole", f"'{text}' is not RACE:CLASS=CAR (e.g. R2:LMP2=43)")

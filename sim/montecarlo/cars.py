@@ -15,8 +15,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from sim.stats import paired_se
 from sim.montecarlo.kernel import ChunkTables, StudyLayout
+from sim.stats import paired_se
 
 CAR_METRICS = ("class_title", "own_title", "invitation")
 CAR_LABELS = {"class_title": "p_class_title", "own_title": "p_own_title", "invitation": "p_invitation"}

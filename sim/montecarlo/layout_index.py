@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.montecarlo.kernel import StudyLayout, title_match_key
+from sim.montecarlo.kernel import StudyLayout
 
 OTHER = "(other)"
 SEP = "\x1f"

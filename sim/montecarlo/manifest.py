@@ -10,8 +10,9 @@ import hashlib
 import importlib.metadata
 import json
 import platform
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sim.errors import InputError
 from sim.io import write_text_atomic

@@ -13,7 +13,6 @@ title without one) and a Le Mans invitation from any rule.
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,17 +22,17 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.montecarlo.aggregate import Aggregate, aggregate_chunk
-from sim.montecarlo.layout_index import layout_index
-from sim.montecarlo.rows import resolve_rows
-from sim.montecarlo.summary import fmt
-from sim.stats import mean_sd_se, paired_se
 from sim.montecarlo.cars import CAR_METRICS, CarMatching, car_season_values
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.kernel import ChunkTables, SeasonKernel, StudyLayout
+from sim.montecarlo.layout_index import layout_index
 from sim.montecarlo.manifest import config_hash
 from sim.montecarlo.mergeable import MergeableArrays
+from sim.montecarlo.rows import resolve_rows
 from sim.montecarlo.runner import Chunk, ChunkOutcome, StudyResult, execute_job, stop_rule_for, study_result
 from sim.montecarlo.stopping import max_title_se
+from sim.montecarlo.summary import fmt
+from sim.stats import mean_sd_se, paired_se
 
 METRICS = ("title", "top3", "points", "invitation")
 

@@ -12,7 +12,8 @@ import html
 import os
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
@@ -99,7 +100,7 @@ class NotebookProgress(Progress):
     def __init__(self, total: int, done: int, display: Callable[..., Any] | None = None) -> None:
         super().__init__(total, done)
         if display is None:
-            from IPython.display import display   # only inside Jupyter (IPython is not a dependency)
+            from IPython.display import display  # only inside Jupyter (IPython is not a dependency)
         self._display = display
         self._handle = display(self._html(done, ""), display_id=True)
         self._shown_at = 0.0

@@ -16,9 +16,10 @@ import signal
 import sys  # noqa: F401  (tests patch runner.sys.stderr)
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,9 @@ import pandas as pd
 from sim.errors import InputError
 from sim.io import write_table_atomic
 from sim.montecarlo.aggregate import Aggregate, aggregate_chunk
+from sim.montecarlo.checkpoint import check_same_study, fingerprint_of, load_checkpoint, save_checkpoint, study_identity  # noqa: F401  (load_checkpoint, save_checkpoint: API)
 from sim.montecarlo.executors import Backend, make_backend
 from sim.montecarlo.kernel import SeasonKernel, StudyLayout
-from sim.montecarlo.checkpoint import (  # noqa: F401  (load_checkpoint, save_checkpoint: API)
-    check_same_study, fingerprint_of, load_checkpoint, save_checkpoint, study_identity)
 from sim.montecarlo.manifest import config_hash
 from sim.montecarlo.progress import make_progress, progress_enabled  # noqa: F401  (progress_enabled: API)
 from sim.montecarlo.stopping import CHECK_EVERY, FIXED, InOrder, MergeAll, StopRule, make_stop_rule, max_title_se

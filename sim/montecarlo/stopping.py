@@ -11,8 +11,9 @@ criterion is the binomial standard error of every title probability (`se_p_title
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

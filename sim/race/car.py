@@ -18,10 +18,10 @@ import math
 import simpy
 
 from sim.race import pit
-from sim.race.drive_rules import stint_time_left
-from sim.race.log import LogEntry, PitStopRecord
 from sim.race.draws import RaceDay
+from sim.race.drive_rules import stint_time_left
 from sim.race.field import RaceInput
+from sim.race.log import LogEntry, PitStopRecord
 from sim.race.planner import CarPlan, StintPlan, choose_driver
 from sim.race.track import Track
 

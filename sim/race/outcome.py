@@ -9,7 +9,6 @@ import dataclasses
 import functools
 import itertools
 import math
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,7 +38,7 @@ class RaceOutcome:
     pole: np.ndarray
     pit_stops: np.ndarray
     fuel_used_l: np.ndarray
-    best_laps: "BestLaps"       # fastest lap per car, computed on first use (`fastest_lap_s`)
+    best_laps: BestLaps       # fastest lap per car, computed on first use (`fastest_lap_s`)
     drive_time_s: list[tuple[float, ...]]
     grid: np.ndarray            # overall grid slot (0 = pole)
     wet: bool
@@ -87,7 +86,7 @@ class BestLaps:
 MAX_STINT_LAPS = 400   # longest stint the fastest-lap table covers (longer stints use its last row)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def best_lap_offsets(limit: int = MAX_STINT_LAPS) -> tuple[np.ndarray, np.ndarray]:
     """For L = 0..limit independent standard normals: mean and sd of (largest - their mean).
 
@@ -154,7 +153,7 @@ def _drive_time_text(outcome) -> list[str]:
     return [_seconds_format(len(d)) % tuple(d) for d in outcome.drive_time_s]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _seconds_format(drivers: int) -> str:
     """One %-format for a whole crew ("%.1f;%.1f"): a third cheaper than formatting each time alone."""
     return ";".join(["%.1f"] * drivers)
@@ -173,7 +172,7 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
     them: formatting drive times and drawing fastest laps are a tenth of the race's cost).
     Built once per batch: every column is one numpy concatenation, text columns cached per race.
     """
-    import pandas as pd   # only when a table is built: the race model itself never loads pandas
+    import pandas as pd  # only when a table is built: the race model itself never loads pandas
 
     if isinstance(outcomes, RaceOutcome):
         outcomes = [outcomes]
@@ -223,7 +222,7 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
 
 def log_to_frame(race: RaceInput, outcome: RaceOutcome) -> pd.DataFrame:
     """The event log as a DataFrame: race, time_s, car, event, detail (car empty for race-wide events)."""
-    import pandas as pd   # not on the race's hot path: only when a log is read
+    import pandas as pd  # not on the race's hot path: only when a log is read
 
     field = race.field
     rows = sorted(outcome.log, key=lambda row: row.time_s)

@@ -22,10 +22,9 @@ a red flag and under the series' `closed_under` procedures.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Generator
 
 import simpy
-
-from collections.abc import Callable, Generator
 
 from sim.race.car import Car
 from sim.race.clock import RED, NeutralisationClock

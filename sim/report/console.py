@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
 import pandas as pd
-from rich.console import Console
 from rich.cells import cell_len
+from rich.console import Console
 from rich.table import Table
 
 from sim.report.frames import answer, car_titles, categories, change_text, pct, pct_se, significant
@@ -80,6 +80,29 @@ def fitted_table(console: Console, title: str, columns: Sequence[Column], rows: 
     for row in rows:
         table.add_row(*(row[i] for i in keep))
     return table
+
+
+def side_by_side(console: Console, title: str, key: Column, columns: Sequence[Column],
+                 rows: Sequence[Sequence[str]]) -> list[Table]:
+    """Tables of many value columns side by side (calendars, scenarios), the key column first in each: as
+    many value columns per table as fit the console, the next ones in a further table (never cut)."""
+    widths = [max([cell_len(column.header)] + [cell_len(row[i + 1]) for row in rows]) + 3
+              for i, column in enumerate(columns)]
+    room = console.width - (max([cell_len(key.header)] + [cell_len(row[0]) for row in rows]) + 4)
+    groups: list[list[int]] = [[]]
+    used = 0
+    for i, width in enumerate(widths):
+        if groups[-1] and used + width > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(i)
+        used += width
+    tables = []
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        tables.append(fitted_table(console, title + part, [key] + [columns[i] for i in group],
+                                   [[row[0]] + [row[i + 1] for i in group] for row in rows]))
+    return tables
 
 
 def print_standings(console: Console, standings: pd.DataFrame, top: int = TOP,

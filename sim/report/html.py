@@ -16,9 +16,9 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -129,7 +129,7 @@ def figure_block(fig: MatplotlibFigure, caption: str = "") -> Figure:
 
     Each figure gets its own id salt: several SVGs in one page must not share clip-path or marker ids.
     """
-    import matplotlib   # only when a figure is drawn (a study without plots never loads matplotlib)
+    import matplotlib  # only when a figure is drawn (a study without plots never loads matplotlib)
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.report.figures import paired_figure
-from sim.report.frames import (OTHER, answer, car_titles, categories, change_text, numeric, pct, significant,
-                                titles_of)
+from sim.report.frames import OTHER, answer, car_titles, categories, change_text, numeric, pct, significant, titles_of
 from sim.report.html import Heading, Report, Section, Table, Text, figure_block
 from sim.report.study_report import about_section, caption, stop_text
 

@@ -14,8 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from sim.io import atomic_path
-from sim.report.figures import (TOP_BARS, contenders, draw_points_panels, draw_positions_heatmap, draw_title_odds,
-                                plt, stamp)
+from sim.report.figures import (
+    TOP_BARS,
+    contenders,
+    draw_points_panels,
+    draw_positions_heatmap,
+    draw_title_odds,
+    plt,
+    stamp,
+)
 from sim.report.frames import crews, titles_of
 
 PLOT_FILES = ("title_probabilities.png", "positions_heatmap.png", "points_fan.png")

@@ -20,14 +20,14 @@ from typing import Any
 from sim.config.loader import shown_path
 from sim.errors import InputError
 from sim.io import check_output_folder, make_output_folder, write_csv_atomic
-from sim.montecarlo.summary import summary_frames
+from sim.montecarlo.cars import paired_cars_frame
 from sim.montecarlo.executors import make_backend
 from sim.montecarlo.kernel import SeasonKernel
-from sim.montecarlo.cars import paired_cars_frame
 from sim.montecarlo.manifest import build_manifest, write_manifest
 from sim.montecarlo.paired import paired_frame, paired_max_title_se, run_paired_study
 from sim.montecarlo.runner import StudyResult, run_study
 from sim.montecarlo.stopping import make_stop_rule, max_title_se
+from sim.montecarlo.summary import summary_frames
 
 CHECKPOINT_NAME = "checkpoint.npz"
 TABLES = ("summary", "positions", "titles", "invitations", "points_by_race")

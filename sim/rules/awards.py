@@ -12,14 +12,13 @@ Definitions (see docs/awards.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.config.awards import AwardRule, AwardsConfig, AwardsPolicy, DeclinedInvitation, EfficiencyScoring
+from sim.config.awards import AwardRule, AwardsConfig, AwardsPolicy, DeclinedInvitation
 from sim.rules.award_candidates import Candidate, candidates_by_season, rule_label, text_column
 from sim.rules.competitors import follow_entries
 

@@ -114,7 +114,7 @@ class ScoredRows:
         by_race = np.array([SEGMENT_SEPARATOR not in race for race in self.order], dtype=bool)
         return by_race[self.frame["race_index"].to_numpy()[self.row]]
 
-    def subset(self, keep: np.ndarray) -> "ScoredRows":
+    def subset(self, keep: np.ndarray) -> ScoredRows:
         """The entries where `keep` is True, in the same order."""
         return ScoredRows(self.frame, self.order, self.scope_labels, self.row[keep], self.scope[keep],
                           self.position[keep], self.points[keep], self.pole_points[keep])

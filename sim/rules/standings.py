@@ -64,7 +64,7 @@ class Names:
     crews: list[np.ndarray]  # per crew code, its driver codes
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> "Names":
+    def of(cls, frame: pd.DataFrame) -> Names:
         car_code, cars = pd.factorize(frame["car"].astype(str).to_numpy(), sort=True)
         team_code, teams = pd.factorize(frame["team"].astype(str).to_numpy(), sort=True)
         crew_code, crew_texts = pd.factorize(frame["drivers"].astype(str).to_numpy())

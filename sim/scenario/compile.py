@@ -10,10 +10,9 @@ the season layer can re-derive a race cheaply after an entry or BoP change
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError

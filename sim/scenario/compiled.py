@@ -85,11 +85,11 @@ class CompiledRace:
         """The race model's per-car constants of this field (built once, then reused by every run)."""
         return build_field(self)
 
-    def with_entries(self, entries: tuple[CompiledEntry, ...]) -> "CompiledRace":
+    def with_entries(self, entries: tuple[CompiledEntry, ...]) -> CompiledRace:
         """The same race with another field (entry changes between rounds)."""
         return dataclasses.replace(self, entries=tuple(entries))
 
-    def without(self, absent: tuple[int, ...]) -> "CompiledRace":
+    def without(self, absent: tuple[int, ...]) -> CompiledRace:
         """The same race without the cars at these entry positions. Its field is derived from this
         race's field by selection instead of rebuilt (the participation model needs one per season)."""
         gone = set(absent)
@@ -99,7 +99,7 @@ class CompiledRace:
         variant.__dict__["field"] = subset_field(self.field, keep, variant)
         return variant
 
-    def with_bop(self, bop_pace_pct: Mapping[str, float]) -> "CompiledRace":
+    def with_bop(self, bop_pace_pct: Mapping[str, float]) -> CompiledRace:
         """The same race with BoP lap-time offsets (% of the class reference) overridden per car model."""
         merged = dict(self.bop)
         merged.update(bop_pace_pct)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from sim.config.race_model import CarModel, RaceModel
 from sim.config.entries import Entry
+from sim.config.race_model import CarModel, RaceModel
 from sim.config.scenario import Merge, Scenario
 from sim.config.series import SeriesRulebook
 from sim.errors import InputError

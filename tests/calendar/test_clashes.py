@@ -7,7 +7,6 @@ import datetime as dt
 from sim.calendar.clashes import days_apart
 from sim.calendar.metrics import assess_scenario
 from sim.config.calendars import load_championships, load_logistics
-
 from tests.calendar.helpers import scenario
 
 

@@ -9,7 +9,6 @@ import pytest
 from sim.calendar.freight import available_days
 from sim.calendar.metrics import assess_scenario
 from sim.config.calendars import load_logistics
-
 from tests.calendar.helpers import scenario
 
 

@@ -13,7 +13,9 @@ from sim.config.scenario import Scenario
 from sim.errors import InputError
 from tests.calendar.helpers import scenario
 
-SHIPPED = ["default", "all-middle-east", "three-plus-three", "calendar-2024-25"]
+LIKE_FOR_LIKE = ["default", "four-middle-east", "three-plus-one", "one-plus-three", "two-plus-two-searched"]
+SEASON_LENGTH = ["all-middle-east", "three-plus-three", "calendar-2024-25"]   # 4, 12 and 6 races
+SHIPPED = LIKE_FOR_LIKE + SEASON_LENGTH
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,22 @@ def test_round_and_region_counts(table):
 
 def test_shipped_calendars_fit_their_freight(table):
     assert (table["freight_gap_violations"] == 0).all()
+
+
+def test_the_comparison_calendars_differ_from_default_only_in_their_calendar(table):
+    """Like for like: 8 races in four double-header rounds, the default's series, field and participation model,
+    every region mix of four rounds but one (2 + 2, 0 + 4, 3 + 1, 1 + 3), and no clash to spoil the comparison."""
+    from sim.config.scenario import load_scenario
+
+    base = load_scenario(SCENARIOS / "default.yaml")
+    for name in LIKE_FOR_LIKE:
+        other = load_scenario(SCENARIOS / f"{name}.yaml")
+        assert (other.series, other.entries, other.participation) == (base.series, base.entries, base.participation)
+        assert [len(r.races) for r in other.calendar.rounds] == [2, 2, 2, 2] and other.calendar.season == "2025-26"
+    rows = table.loc[LIKE_FOR_LIKE]
+    assert (rows["races"] == 8).all() and (rows["clashes"] == 0).all()
+    assert list(rows["regions"]) == ["Far East 2, Middle East 2", "Middle East 4", "Far East 3, Middle East 1",
+                                     "Far East 1, Middle East 3", "Far East 2, Middle East 2"]
 
 
 def test_middle_east_winter_is_drier_than_the_far_east(table):

@@ -4,21 +4,18 @@ paired differences, and toy calendars with known answers. Small fields and few s
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from sim.calendar.sporting import sporting_study
 from sim.calendar.sporting_plan import car_strength, plan_scenario
 from sim.calendar.sporting_values import _top_points, _top_points_so_far
-from sim.stats import spearman
 from sim.rules import compute_standings
 from sim.season import simulate_results
+from sim.stats import spearman
 from tests.conftest import CONFIGS, SCENARIOS, run_cli
 
 PROBABILITIES = ("open_final_round", "open_final_race", "countback_tie", "podium_tie", "full_season_share")
@@ -212,6 +209,9 @@ def test_compare_cli_writes_sporting_tables_and_skips_them_with_runs_0(toys, tmp
     assert code == 0, err
     assert "strength_rank_corr" not in pd.read_csv(tmp_path / "without" / "comparison.csv").columns
     assert not (tmp_path / "without" / "sporting_by_class.csv").exists()
+    code, _, err = run_cli("calendar", "compare", str(toys["strong"]), "--runs", "0", "--out", str(tmp_path / "with"))
+    assert code == 0, err
+    assert not (tmp_path / "with" / "sporting_by_class.csv").exists()   # not left from the earlier comparison
 
 
 def test_every_sporting_chart_panel_has_its_error_bars(shipped):

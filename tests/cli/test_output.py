@@ -87,3 +87,19 @@ def test_a_race_written_to_a_file_says_so(tmp_path) -> None:
     lines = err.splitlines()
     assert lines[0].startswith(f"wrote {log} (event log, ") and lines[1].startswith(f"wrote {out} (R3 of season 0")
     assert out.exists() and log.exists()
+
+
+def test_calendars_side_by_side_split_into_tables_that_fit() -> None:
+    """Many value columns (calendars): as many per table as fit, the key column repeated, no value cut."""
+    from sim.report.console import side_by_side
+
+    columns = [Column(f"calendar-{i}", right=True) for i in range(6)]
+    rows = [["freight km", *(f"{20_000 + i:,}" for i in range(6))], ["regions", *["Far East 2, Middle East 2"] * 6]]
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))
+    tables = side_by_side(console, "Calendar comparison", Column("metric"), columns, rows)
+    assert len(tables) == 3 and [len(t.columns) for t in tables] == [3, 3, 3]
+    for table in tables:
+        console.print(table)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
+    assert text.count("Far East 2, Middle East 2") == 6 and "Calendar comparison (3/3)" in text

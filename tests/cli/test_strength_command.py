@@ -46,3 +46,14 @@ def test_bad_results_file(tmp_path):
     bad.write_text("race,car\nR1,7\n", encoding="utf-8")
     code, _, err = run_cli("strength", str(bad), "--series", "asian-lms")
     assert code == 2 and "bad.csv" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_table_fits_a_narrow_terminal(monkeypatch):
+    """Optional columns go first (sd in s, sd in %, s/lap), names are cut, never wrapped."""
+    monkeypatch.setenv("COLUMNS", "64")
+    code, stdout, err = run_cli("strength", str(REAL), "--series", "asian-lms-2023")
+    assert code == 0, err
+    lines = stdout.splitlines()
+    assert max(len(line) for line in lines) <= 64
+    assert "pace %" in stdout and "sd s" not in stdout
+    assert sum("│ GT" in line for line in lines) == 22    # one line per GT car

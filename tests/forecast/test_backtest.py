@@ -92,3 +92,24 @@ def test_comparison_is_each_baseline_minus_the_model_over_titles(result):
     assert list(table.index) == ["prior", "equal_cars", "uniform"] and (table["titles"] == 3).all()
     scores = result.scores.pivot_table(index="title", columns="forecaster", values="brier")
     assert table.loc["uniform", "brier_minus_model"] == pytest.approx((scores["uniform"] - scores["model"]).mean())
+
+
+def test_cli_writes_every_output_and_a_report(backtest_run):
+    folder = backtest_run.folder
+    assert backtest_run.err.splitlines()[-1] == f"wrote {folder}: {', '.join(OUTPUTS)}, report.html"
+    assert [line for line in backtest_run.err.splitlines()[:-1] if not line.startswith("after round")] == []
+    assert "Each forecast minus the model" in backtest_run.out
+    assert (folder / "report.html").stat().st_size > 10_000
+    summary = pd.read_csv(folder / "summary.csv")
+    assert list(summary["after_race"].unique()) == ["R1", "R2", "R3", "all"]
+
+
+def test_cli_tables_fit_a_narrow_terminal(monkeypatch, result):
+    from sim.forecast.report import print_summary
+    from sim.report.console import make_console
+
+    monkeypatch.setenv("COLUMNS", "72")
+    console = make_console()
+    with console.capture() as captured:
+        print_summary(result, console)
+    assert max(len(line) for line in captured.get().splitlines()) <= 72

@@ -142,8 +142,9 @@ def test_renamed_cars_long_crews_and_unknown_car_models_are_marked():
     assert "# also raced: Louis Deletraz" in text
     assert '    car_model: "Cadillac V-Series R"   # NOT A CAR MODEL OF configs/race-model.yaml' in text
     # what is written reads back as the same entry list
+    import yaml
+
     from sim.config.entries import EntryList
     from sim.config.loader import parse_model
-    import yaml
 
     assert parse_model(EntryList, yaml.safe_load(text), "<written>") == draft.entry_list

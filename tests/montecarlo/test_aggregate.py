@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.montecarlo.aggregate import Aggregate, aggregate_chunk
-from sim.montecarlo.summary import histogram_quantiles, summary_frames
 from sim.montecarlo.kernel import ChunkTables, CompetitorKey, StudyLayout, TitleLayout
 from sim.montecarlo.runner import load_checkpoint, plan_chunks, run_study, save_checkpoint, study_identity
+from sim.montecarlo.summary import histogram_quantiles, summary_frames
 from sim.montecarlo.toy import ToyKernel
 
 KERNEL = ToyKernel()

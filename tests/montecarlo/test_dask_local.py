@@ -6,8 +6,8 @@ import pytest
 
 from sim.errors import InputError
 from sim.montecarlo.executors import local_cluster_size
-from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.toy import ToyKernel
+from sim.report.studies import run_montecarlo_command
 
 
 @pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.montecarlo.rows import resolve_rows
 from sim.montecarlo.kernel import ChunkTables, CompetitorKey, StudyLayout, TitleLayout
+from sim.montecarlo.rows import resolve_rows
 
 
 def _layout() -> StudyLayout:

@@ -8,9 +8,9 @@ import pytest
 
 from sim.montecarlo.cars import paired_cars_frame
 from sim.montecarlo.paired import paired_frame, run_paired_study
-from sim.report.studies import paired_frames
-from sim.montecarlo.toy import ToyKernel
 from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.montecarlo.toy import ToyKernel
+from sim.report.studies import paired_frames
 
 
 def _numbers(frame: pd.DataFrame, **match) -> pd.Series:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.report.studies import run_montecarlo_command
 from sim.season import simulate_season
 from tests.conftest import run_cli
 

@@ -15,8 +15,8 @@ import pytest
 
 from sim.errors import InputError
 from sim.montecarlo.runner import StudyInterrupted, load_checkpoint, run_study
-from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.toy import FaultInjection, ToyKernel
+from sim.report.studies import run_montecarlo_command
 from tests.montecarlo.conftest import tables_text
 
 RUNS, SEED, CHUNK = 500, 3, 25

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sim.errors import InputError
-from sim.report.studies import run_montecarlo_command, run_paired_command
 from sim.montecarlo.toy import FaultInjection, ToyKernel
+from sim.report.studies import run_montecarlo_command, run_paired_command
 
 REQUIRED = ["class", "category", "kind", "car", "team", "p_title", "p_top3", "mean_points", "mean_position",
             "p_invitation", "sd_points", "se_p_title"]

@@ -10,8 +10,8 @@ import pytest
 from sim.errors import InputError
 from sim.montecarlo.runner import StudyInterrupted, run_study
 from sim.montecarlo.stopping import MAX_RUNS, TARGET, make_stop_rule, max_title_se
-from sim.report.studies import run_montecarlo_command
 from sim.montecarlo.toy import ToyKernel
+from sim.report.studies import run_montecarlo_command
 from tests.montecarlo.conftest import tables_text
 
 SEED, TARGET_SE = 21, 0.02

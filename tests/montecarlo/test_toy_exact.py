@@ -7,8 +7,8 @@ import itertools
 import pandas as pd
 import pytest
 
-from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.runner import run_study
+from sim.montecarlo.summary import summary_frames
 from sim.montecarlo.toy import ToyKernel
 
 RUNS = 4000

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from sim.race import run_race
-from sim.race.planner import choose_driver, plan_tables
 from sim.race.outcome import CLASSIFIED, DNF
+from sim.race.planner import choose_driver, plan_tables
 from sim.seeds import race_rng
 
 ROOT = Path(__file__).resolve().parents[2]

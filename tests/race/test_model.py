@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from sim.race import outcomes_to_results, run_race
 from sim.race.clock import NeutralisationClock
+from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED
 from sim.race.race_control import bunch
 from sim.race.simulation import RaceSimulation
-from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED
 from sim.results import validate_results
 from sim.seeds import race_rng
 from tests.race.conftest import compiled_alms_2023

@@ -47,3 +47,19 @@ def _check_screenshot(path) -> None:
         assert image.size == (1280, 2000)
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 200
+
+
+def test_a_calendar_report_shows_the_calendars_side_by_side(calendar_run, tmp_path) -> None:
+    found = browser.probe(calendar_run.folder / "report.html", tmp_path)
+    _check_page(found, ["calendars", "freight", "clashes", "climate", "sporting", "about"],
+                ["Calendar comparison: default, four-middle-east", "SEED\n2", "MONTE CARLO ERROR", "Freight and travel",
+                 "Sporting metrics", "difference vs default", "endurance-sim 0.1.0"])
+    shot = browser.screenshot(calendar_run.folder / "report.html", tmp_path / "calendar.png", height=2000)
+    _check_screenshot(shot)
+
+
+def test_a_backtest_report_shows_scores_calibration_and_forecasts(backtest_run, tmp_path) -> None:
+    found = browser.probe(backtest_run.folder / "report.html", tmp_path)
+    _check_page(found, ["scores", "per-title", "calibration", "forecasts", "about"],
+                ["Backtest: Asian LMS 2023", "SEED\n3", "MONTE CARLO ERROR", "Scores against the baselines",
+                 "Calibration", "GT teams: champion Walkenhorst Motorsport"])

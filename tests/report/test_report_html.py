@@ -113,3 +113,52 @@ def test_the_report_module_renders_any_sections_without_touching_the_text() -> N
     clip_ids = re.findall(r'<clipPath id="([^"]+)"', text)
     assert clip_ids and len(clip_ids) == len(set(clip_ids))   # two figures never share an id
     assert isinstance(figures[0], Figure) and not re.search(r'<svg[^>]* height="', text)
+
+
+def test_a_calendar_report_is_self_contained_and_complete(calendar_run) -> None:
+    """`sim calendar compare`: the calendars, what the comparison was, and the numbers of its CSVs side by side."""
+    from sim.calendar.report import cell
+
+    text = (calendar_run.folder / "report.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert_self_contained(page)
+    assert page.sections == ["calendars", "freight", "clashes", "climate", "sporting", "about"]
+    words = page.words
+    for fact in ("default, four-middle-east", "scenarios/four-middle-east.yaml", "SEED", "4 per calendar",
+                 "Monte Carlo error", "largest SE of a probability or correlation", "endurance-sim 0.1.0"):
+        assert fact in words or fact.lower() in words.lower(), fact
+    table = pd.read_csv(calendar_run.folder / "comparison.csv").set_index("scenario")
+    for name in ("default", "four-middle-east"):   # freight, clashes and climate as comparison.csv has them
+        for column in ("freight_km", "freight_cost_eur", "clashes", "expected_wet_races"):
+            assert cell(table.loc[name, column]) in words, (name, column)
+    detail = pd.read_csv(calendar_run.folder / "sporting_by_class.csv", keep_default_na=False)
+    row = detail[(detail["scenario"] == "four-middle-east") & (detail["scope"] == "all")
+                 & (detail["metric"] == "gap")].iloc[0]
+    assert f"{row['mean']:.1f} ± {row['se']:.1f}" in words                       # mean ± se
+    assert f"{row['delta_vs_first']:+.1f} ± {row['se_delta']:.1f}" in words      # paired difference vs default
+    # the timeline names the other championships' events (SVG text stays text), the route map, the bars
+    assert "FIA WEC: Qatar 1812 km 2026" in words and "IMSA WeatherTech: Rolex 24 at Daytona 2026" in words
+    assert "hub: antwerp" in words and "Le Mans invitations: Europe teams" in words   # route map, sporting bars
+    assert page.tags.count("svg") >= 6   # timeline, route map, freight and climate bars, sporting bars four a row
+
+
+def test_a_backtest_report_scores_every_forecast(backtest_run) -> None:
+    """`sim backtest`: the scores against both baselines, the calibration plot, the forecasts per title."""
+    page = Page((backtest_run.folder / "report.html").read_text(encoding="utf-8"))
+    assert_self_contained(page)
+    assert page.sections == ["scores", "per-title", "calibration", "forecasts", "about"]
+    words = page.words
+    for fact in ("Backtest: Asian LMS 2023", "scenarios/asian-lms-2023.yaml", "data/seasons/asian-lms-2023.csv",
+                 "6 per forecast", "Monte Carlo error", "endurance-sim 0.1.0"):
+        assert fact in words, fact
+    summary = pd.read_csv(backtest_run.folder / "summary.csv")
+    for _, row in summary.iterrows():   # every forecast point and forecaster, as summary.csv has it
+        assert f"{row['brier']:.3f} / {row['log_loss']:.3f}" in words
+    comparison = pd.read_csv(backtest_run.folder / "comparison.csv").set_index("forecaster")
+    equal = comparison.loc["equal_cars"]
+    assert f"{equal['brier_minus_model']:+.3f} ± {equal['brier_se']:.3f}" in words
+    for champion in ("LMP2 teams: champion DKR Engineering", "LMP3 teams: champion Graff Racing",
+                     "GT teams: champion Walkenhorst Motorsport"):
+        assert champion in words
+    assert "after R1" in words and "after R3" in words
+    assert page.tags.count("svg") == 2 + 3   # scores by point, calibration, one per title

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import InputError
-from sim.scenario import compile_scenario
 from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.scenario import compile_scenario
 from sim.season import simulate_season
 from tests.season.helpers import scenario_data, write_scenario
 

@@ -7,10 +7,10 @@ import pytest
 
 from sim.config.scenario import Scenario
 from sim.errors import InputError
-from sim.scenario import compile_scenario
 from sim.montecarlo.scenario_kernel import ScenarioKernel
-from sim.season import simulate_results
 from sim.rules import award_invitations, compute_standings
+from sim.scenario import compile_scenario
+from sim.season import simulate_results
 from tests.season.helpers import scenario_data, write_scenario
 
 SEASONS = [0, 1, 2]

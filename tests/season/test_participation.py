@@ -9,10 +9,10 @@ import pytest
 
 from sim.config.scenario import Scenario
 from sim.errors import InputError
-from sim.scenario import compile_scenario
 from sim.montecarlo.scenario_kernel import ScenarioKernel
+from sim.scenario import compile_scenario
 from sim.season import simulate_results
-from tests.season.helpers import scenario_data, short_default, write_scenario
+from tests.season.helpers import short_default, write_scenario
 
 PARTICIPATION = {"by_region": {"Europe": {"Middle East": 0.9, "Far East": 0.5},
                                "Far East": {"Middle East": 0.4, "Far East": 0.95}},

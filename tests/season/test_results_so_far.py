@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from sim.errors import InputError
+from sim.montecarlo.scenario_kernel import ScenarioKernel
 from sim.results import read_results
 from sim.scenario import compile_scenario
-from sim.montecarlo.scenario_kernel import ScenarioKernel
 from sim.season import simulate_results, simulate_season
 from tests.conftest import PROJECT
 from tests.season.helpers import scenario_data, write_scenario
