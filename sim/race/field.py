@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.config.race_model import RaceModel
 from sim.config.sporting import Sporting
-from sim.race.drive_rules import driver_limits
+from sim.race.drive_rules import StintLimits, driver_limits, stint_limits
 from sim.race.traffic import ClassTraffic, class_traffic, incident_factor, reference_traffic
 
 
@@ -104,6 +104,7 @@ class RaceField:
     max_drive_s: tuple[tuple[float, ...], ...]
     min_drivers: tuple[tuple[int, ...], ...]     # drivers with a minimum, per car
     has_drive_rules: tuple[bool, ...]
+    spell_limits: tuple[StintLimits | None, ...]   # window / continuous-driving limits (None: no such rule)
     # race
     race_seconds: float
 
@@ -204,7 +205,7 @@ def build_field(race: RaceInput) -> RaceField:
     fuel_per_lap, capacity, neutral, refuel_rate, reserve = [], [], [], [], []
     tyre_s, tyre_stints, dc_s, pit_sigma = [], [], [], []
     hazard, failure, repair_p, repair_med, repair_sig = [], [], [], [], []
-    min_drive, max_drive = [], []
+    min_drive, max_drive, spells = [], [], []
     max_hazard = 0.0
     for index, entry in enumerate(entries):
         cls = model.classes[entry.class_name]
@@ -248,6 +249,8 @@ def build_field(race: RaceInput) -> RaceField:
         mins, maxs = driver_limits(sporting, entry.class_name, entry.ratings, race.hours)
         min_drive.append(mins)
         max_drive.append(maxs)
+        limits = stint_limits(sporting, entry.class_name, entry.ratings, race.hours)
+        spells.append(limits if limits.binding else None)
 
     return RaceField(
         n=n, cars=tuple(e.car for e in entries), teams=tuple(e.team for e in entries),
@@ -267,8 +270,9 @@ def build_field(race: RaceInput) -> RaceField:
         failure_rate=np.array(failure), repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),
         repair_sigma=tuple(repair_sig), min_drive_s=tuple(min_drive), max_drive_s=tuple(max_drive),
         min_drivers=tuple(tuple(i for i, m in enumerate(mins) if m > 0) for mins in min_drive),
-        has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs)
-                              for mins, maxs in zip(min_drive, max_drive)),
+        has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs) or spell is not None
+                              for mins, maxs, spell in zip(min_drive, max_drive, spells)),
+        spell_limits=tuple(spells),
         race_seconds=race_seconds)
 
 

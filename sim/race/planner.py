@@ -120,14 +120,17 @@ def plan_tables(field: RaceField, lap_factor: float, strategy: StrategyModel) ->
 
 
 def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: float, minimum_scale: float,
-                  fastest: int, laps_today: list[float], stint_today_s: float) -> tuple[StintPlan, bool]:
+                  fastest: int, laps_today: list[float], stint_today_s: float,
+                  caps: Sequence[float] | None = None) -> tuple[StintPlan, bool]:
     """The next stint's plan, and whether it read today's pace (then it is not the same in every run).
 
     `drive`: each driver's time so far; `remaining`: race time left after the stop (red-flag time
     excluded); `minimum_scale`: the share of the minimums still due after a red flag; `fastest`,
     `laps_today`, `stint_today_s`: today's fastest driver, each driver's lap and a full stint at the
     current pace (only the choice once every minimum is met reads them). With every_driver_drives each
-    crew member also has his planning target, dropped when it no longer fits beside the rule minimums."""
+    crew member also has his planning target, dropped when it no longer fits beside the rule minimums.
+    `caps`: per driver, the most he may drive in the next stint under the window and continuous-driving
+    rules (`sim.race.drive_rules.stint_cap`; None: no such rule)."""
     nd = len(drive)
     if nd == 1:
         return FULL_TANK, False
@@ -156,20 +159,21 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
                 if needs is None or needs is rule_needs:   # copy on first write
                     needs = list(rule_needs) if rule_needs is not None else [0.0] * nd
                 needs[i] = deficit
+    stint_caps = None if caps is None else [cap - plan.margin for cap in caps]
     if needs is None:
-        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s), True
-    choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs)
+        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps), True
+    choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, stint_caps)
     if choice is None and needs is not rule_needs:
         # the targets no longer fit (long neutralisations): half of them, else the rule minimums first
         rules = rule_needs or [0.0] * nd
         half = [r + 0.5 * (n - r) for n, r in zip(needs, rules)]
-        choice = plan_next(plan.consts, drive, remaining, current, half, rule_needs)
+        choice = plan_next(plan.consts, drive, remaining, current, half, rule_needs, stint_caps)
         if choice is not None:
             return choice, False
         if rule_needs is None:
-            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s), True
+            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps), True
         needs = rule_needs
-        choice = plan_next(plan.consts, drive, remaining, current, needs, needs)
+        choice = plan_next(plan.consts, drive, remaining, current, needs, needs, stint_caps)
     if choice is None:
         # the rules cannot be met any more: the driver furthest from his minimum
         worst = max(range(nd), key=lambda i: (needs[i], -i))
@@ -177,25 +181,29 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     return choice, False
 
 
-def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s) -> StintPlan:
+def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s, caps) -> StintPlan:
     driver = fastest_within_max(drive, plan.max_drive_s, laps_today, fastest, current, remaining, stint_today_s,
-                                plan.margin)
+                                plan.margin, caps)
     return StintPlan(driver, 0, 0.0)
 
 
 def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[float], fastest: int, current: int,
-                       remaining: float, stint_s: float, margin: float) -> int:
+                       remaining: float, stint_s: float, margin: float, caps: Sequence[float] | None = None) -> int:
     """Every minimum is met: the fastest driver (today's pace, as seen in the race) who can do a full
-    stint under his maximum; the current driver stays in when he is as fast."""
+    stint under his maximum (and under what the window and continuous rules leave him, `caps`); the
+    current driver stays in when he is as fast."""
     tail = remaining + stint_s / 20   # + the lap run after time expires
     need = 1.25 * (stint_s if stint_s < tail else tail) + margin
-    if drive[fastest] + need <= maxs[fastest]:
-        if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current]:
+    if caps is None:
+        caps = (math.inf,) * len(drive)
+    if drive[fastest] + need <= maxs[fastest] and need <= caps[fastest]:
+        if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current] \
+                and need <= caps[current]:
             return current
         return fastest
-    allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i]]
+    allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i] and need <= caps[i]]
     if not allowed:
-        return max(range(len(drive)), key=lambda i: (maxs[i] - drive[i], -i))
+        return max(range(len(drive)), key=lambda i: (min(maxs[i] - drive[i], caps[i]), -i))
     best = min(allowed, key=lambda i: (laps[i], i))
     if current in allowed and laps[current] <= laps[best]:
         return current
@@ -203,7 +211,7 @@ def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[f
 
 
 def plan_next(consts: PlanConstants, drive: list[float], remaining: float, current: int, needs: Sequence[float],
-              rule_needs: Sequence[float] | None) -> StintPlan | None:
+              rule_needs: Sequence[float] | None, caps: Sequence[float] | None = None) -> StintPlan | None:
     """Stint plan of a car whose drivers still owe minimum time (`needs`, s). For each candidate: the
     longest stint (fuel, 80 % of what his maximum leaves) after which the rest of the race still gives
     every driver his minimum: each short driver needs ceil(deficit / full stint) more stints, a stint is
@@ -213,7 +221,8 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     of `needs` are every_driver_drives targets) little slack cost more, under a tenth of a stint only when
     nothing else fits, and a target-only driver costs a stop more while others still owe rule time (the
     rule minimums first, so a late neutralisation or a closed pit lane eats into the target, not into a
-    minimum). None when no candidate fits (time lost in the garage or to a red flag).
+    minimum). A candidate's stint is also capped by what the window and continuous-driving rules leave him
+    (`caps`, already less the margin). None when no candidate fits (time lost in the garage or to a red flag).
 
     Hot (a call at nearly every stop; measured in docs/performance.md): the candidate key (last resort,
     cost, not the current driver, index) is compared field by field instead of as a tuple; the driver
@@ -260,6 +269,8 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     last_resort = 0.2 * buffer
     for x in _CANDIDATE_ORDER[nd][first]:
         cap = 0.8 * (max_less_margin[x] - drive[x])   # neutralisations can stretch a stint
+        if caps is not None and caps[x] < cap:
+            cap = caps[x]                              # the car calls him in by this deadline
         two_p = two_laps[x]
         if cap < two_p:
             continue                         # at his maximum
