@@ -29,7 +29,7 @@ class DriveTimeRule(StrictModel):
     """Each driver whose rating is in `ratings` (every driver when empty) must drive between min and max,
     at most `window.max_minutes` in any `window.hours`, and at most `max_continuous_minutes` without
     leaving the car (stops where he stays in count), in races whose length `race_hours` gives: one length,
-    or an inclusive range [from, to]. `crew_counts` selects crews by how many drivers of a rating they have
+    or a range [from, to]: longer than `from`, up to `to` (so that ranges [4.5, 7], [7, 9] never overlap). `crew_counts` selects crews by how many drivers of a rating they have
     (Asian LMS 2023: the GT Gold driver may drive 1h15, 1h00 beside two Bronzes)."""
 
     ratings: list[str] = Field(default_factory=list)
@@ -37,7 +37,7 @@ class DriveTimeRule(StrictModel):
     crew_counts: dict[str, Annotated[int, Field(ge=0, le=4)]] = Field(
         default_factory=dict, description="Only crews with exactly this many drivers of each rating named.")
     race_hours: Annotated[float, Field(gt=0)] | tuple[NonNegative, NonNegative] | None = Field(
-        None, description="Only races of this length (h), or of a length in [from, to].")
+        None, description="Only races of this length (h), or longer than `from` and up to `to`.")
     min_minutes: NonNegative = 0.0
     max_minutes: NonNegative | None = None
     window: DriveWindow | None = None
@@ -64,7 +64,7 @@ class DriveTimeRule(StrictModel):
         if span is None:
             return True
         if isinstance(span, tuple):
-            return span[0] - 1e-9 <= hours <= span[1] + 1e-9
+            return span[0] + 1e-9 < hours <= span[1] + 1e-9
         return abs(span - hours) < 1e-9
 
 

@@ -51,7 +51,8 @@ class Car:
         # state
         "done", "t_on", "laps_before", "stint_laps", "pace", "debt", "driver", "tank", "fuel_used", "pit_stops",
         "stints_on_tyres", "reserve_used", "drive", "retire_t", "final_laps", "finish_t", "pending_extra",
-        "deadline", "missed_flag", "pending", "parked", "failure_times", "failures", "fail_at", "spans", "in_since")
+        "deadline", "missed_flag", "pending", "parked", "failure_times", "failures", "fail_at", "spans", "in_since",
+        "rule_deadline")
 
     def __init__(self, c: int, race: RaceInput, day: RaceDay, plan: CarPlan, shared: Track) -> None:
         f = race.field
@@ -104,6 +105,7 @@ class Car:
         self.fail_at = self.failure_times[0]
         self.spans: list[DriveSpan] = []   # every stint: driver, pit exit, pit entry (wall s)
         self.in_since = math.nan        # when the driver in the car got in (his spell, stops included)
+        self.rule_deadline = False      # the deadline is a window / continuous-driving limit, not the plan's
 
     # ---------------------------------------------------------------- where the car is
     def laps_done(self, now: float) -> tuple[int, float]:
@@ -199,6 +201,11 @@ class Car:
         left = stint_time_left(self.max_drive_s[d], self.drive[d], self.rules.margin / 2, self.t_on, self.deadline)
         return self.race_s + 2 * self.pace - self.t_on <= left
 
+    def near_rule_limit(self) -> bool:
+        """Whether a rule may end this stint early: the driver has a maximum, or a window / continuous-
+        driving limit set the stint's deadline."""
+        return self.rule_deadline or self.max_drive_s[self.driver] < math.inf
+
     def respect_max_drive(self, now: float, t_end: float) -> float:
         """Call the driver in early when a delayed stint would take him past his maximum drive time, or past
         the end the drive-time plan gave his stint (the next drivers need that time)."""
@@ -206,20 +213,41 @@ class Car:
         t_on = self.t_on
         # a full margin: a closed pit lane can keep him out for two more (slow) laps
         left = stint_time_left(self.max_drive_s[d], self.drive[d], self.rules.margin, t_on, self.deadline)
-        if t_end - t_on <= left or self.race_s + self.pace - t_on <= left:
-            return t_end  # within the limit, or the flag comes first
+        if self.race_s + self.pace - t_on <= left:
+            return t_end  # the flag comes first
+        by_plan = not self.rule_deadline and self.deadline - t_on == left
+        if by_plan:
+            if t_end - t_on <= left:
+                return t_end  # within the limit
+            end_of = self.crossing
+        else:
+            # a rule's limit: the stop must come before it even if the pit entry is closed at first, now or
+            # by a Safety Car still to come
+            left -= self.rules.closed_s
+            end_of = self.stop_time
+            if end_of(self.stint_laps) - t_on <= left:
+                return t_end
         k, _ = self.laps_done(now)
         laps = self.stint_laps
-        while laps > k + 1 and self.crossing(laps) - t_on > left:
+        while laps > k + 1 and end_of(laps) - t_on > left:
             laps -= 1
         if laps == self.stint_laps:
             return t_end
         self.stint_laps = laps
         if self.log is not None:
-            by_plan = self.deadline - t_on == left
             why = "at the end of his planned stint" if by_plan else "near the maximum drive time"
             self.log.append(LogEntry(now, self.c, "driver_called_in", f"{self.drivers[d]} {why}"))
         return self.crossing(laps)
+
+    def stop_time(self, laps: int) -> float:
+        """When the car can stop at the end of lap `laps` of this stint: that crossing, or under a closed
+        pit entry (the first Safety-Car laps) the first crossing after it opens, within the reserve."""
+        t = self.crossing(laps)
+        extra = 0
+        while extra <= self.pit.reserve_laps and self.clock.last_end > t and self.control.pit_closed(t):
+            extra += 1
+            t = self.crossing(laps + extra)
+        return t
 
     # ---------------------------------------------------------------- stints
     def start_stint(self, t_on: float, plan: StintPlan, reserve_laps: int) -> None:
@@ -231,6 +259,7 @@ class Car:
         self.driver = driver
         self.t_on = t_on
         self.deadline = t_on + limit if limit else math.inf
+        self.rule_deadline = False
         self.hazards[self.c] = self.incident_hazard[driver]
         laps = int(self.tank / self.pit.fuel_per_lap) - reserve_laps
         if planned and laps > planned:
@@ -254,6 +283,7 @@ class Car:
         if cap >= 2 * lap and cap < math.inf:
             if t_on + cap < self.deadline:
                 self.deadline = t_on + cap
+                self.rule_deadline = True
             most = int(cap / lap) - 1
             if laps > most:
                 laps = most

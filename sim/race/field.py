@@ -83,6 +83,7 @@ class RaceField:
     qualifying_driver: tuple[int, ...]
     # pit and fuel
     pit_lane_loss_s: float
+    pit_closed_s: float                   # how long a Safety Car can keep the pit entry closed (0: never)
     fuel_per_lap: tuple[float, ...]
     fuel_capacity: tuple[float, ...]
     neutral_fuel_factor: tuple[float, ...]
@@ -263,7 +264,7 @@ def build_field(race: RaceInput) -> RaceField:
         noise_sd=np.array(noise_sd), form_sd=np.array(form_sd),
         pct_s=np.array([ref[e.class_name] / 100 for e in entries]), driver_form_sd=driver_form_sd, qualifying_gain_s=np.array(q_gain),
         qualifying_sd=np.array(q_sd), qualifying_driver=tuple(q_driver),
-        pit_lane_loss_s=venue.pit_lane_loss_s, fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
+        pit_lane_loss_s=venue.pit_lane_loss_s, pit_closed_s=sc_closed_s(race), fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
         neutral_fuel_factor=tuple(neutral), refuel_rate=tuple(refuel_rate), reserve_laps=tuple(reserve),
         tyre_change_s=tuple(tyre_s), tyre_stints=tuple(tyre_stints), driver_change_s=tuple(dc_s),
         pit_sigma=tuple(pit_sigma), incident_hazard=tuple(hazard), max_incident_hazard=max_hazard,
@@ -276,9 +277,18 @@ def build_field(race: RaceInput) -> RaceField:
         race_seconds=race_seconds)
 
 
+def sc_closed_s(race: RaceInput) -> float:
+    """The time the first Safety-Car laps keep the pit entry closed (`sc_closed_laps` at the Safety Car's
+    speed): what a driver near a drive-time limit keeps in hand (`sim.race.planner`, `sim.race.car`)."""
+    sc = race.model.race_control.procedures.get("SC")
+    if sc is None or "SC" not in race.sporting.neutralisations:
+        return 0.0
+    return race.sporting.pit.sc_closed_laps * race.venue.lap_km / sc.speed_kmh * 3600
+
+
 # Fields of RaceField that are not one value per car, or that depend on the whole field.
 _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", "max_incident_hazard",
-               "pit_lane_loss_s", "race_seconds"}
+               "pit_lane_loss_s", "pit_closed_s", "race_seconds"}
 
 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
@@ -336,7 +346,7 @@ def subset_field(full: RaceField, keep: list[int], race: RaceInput) -> RaceField
         n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),
         traffic_s=traffic_s, incident_hazard=hazard,
         max_incident_hazard=sum([max(per_driver) for per_driver in hazard]),
-        pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, **per_car)
+        pit_lane_loss_s=full.pit_lane_loss_s, pit_closed_s=full.pit_closed_s, race_seconds=full.race_seconds, **per_car)
     # per-car constants that do not depend on the rest of the field: selected, not rebuilt
     cached = subset.__dict__
     cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]

@@ -38,6 +38,7 @@ class PlanConstants(NamedTuple):
     buffer: float                  # the slack kept for drivers still owing rule time (half the longest stint)
     cover_div: float               # race time one more stint covers (longest stint + stop)
     bound_rates: list[float]       # least cost per second of a shortened stint (`plan_next`'s bound)
+    closed_s: float                # how long a Safety Car can keep the pit entry closed (kept in hand below a maximum)
 
 
 class StintPlan(NamedTuple):
@@ -89,7 +90,7 @@ def plan_constants(field: RaceField, c: int, lap_factor: float, margin: float) -
     loss_rates = [(p - fastest) / p for p in laps]
     return PlanConstants(laps, full_s, longest, loss_rates, [m - margin for m in field.max_drive_s[c]],
                          [2 * p for p in laps], stop, 0.5 * longest, longest + stop,
-                         [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
+                         [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)], field.pit_closed_s)
 
 
 def crew_targets(field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> list[float] | None:
@@ -229,7 +230,7 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     owing the most time goes first (the winner in ~80 % of plans), so the cost bound skips more of the
     others, and the index in the key keeps the choice independent of that order."""
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, bound_rates = consts
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, bound_rates, closed = consts
     ceil = math.ceil
     # drive time left under the maxima (infinite as soon as one driver has none: inf - d = inf)
     cap_total = 0.0
@@ -268,7 +269,10 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
     last_resort = 0.2 * buffer
     for x in _CANDIDATE_ORDER[nd][first]:
-        cap = 0.8 * (max_less_margin[x] - drive[x])   # neutralisations can stretch a stint
+        left_x = max_less_margin[x] - drive[x]
+        cap = 0.8 * left_x                             # neutralisations can stretch a stint ...
+        if left_x - closed < cap:
+            cap = left_x - closed                      # ... and a Safety Car keep the pit entry closed
         if caps is not None and caps[x] < cap:
             cap = caps[x]                              # the car calls him in by this deadline
         two_p = two_laps[x]

@@ -33,14 +33,15 @@ def reference_constants(field, c: int, lap_factor: float, margin: float) -> tupl
     max_less_margin = [field.max_drive_s[c][i] - margin for i in range(nd)]
     loss_rates = [(p - fastest_lap) / p for p in laps]
     return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)])
+            stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)],
+            field.pit_closed_s)
 
 
 def reference_plan(consts, drive, remaining, current, needs, rule_needs, stint_caps=None):
     """The planner's full search as it was written before the speed work: every candidate, tuple keys
     (`stint_caps`: the window / continuous-driving caps, added since)."""
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _ = consts
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _, closed = consts
     caps = [max_less_margin[i] - drive[i] for i in range(nd)]
     cap_total = sum(caps)
     need_total, stints_total, own_stints = 0.0, 0, [0] * nd
@@ -58,7 +59,7 @@ def reference_plan(consts, drive, remaining, current, needs, rule_needs, stint_c
     best_key = choice = None
     last_start = remaining - stop
     for x in range(nd):
-        cap, p, two_p = 0.8 * caps[x], laps[x], two_laps[x]
+        cap, p, two_p = min(0.8 * caps[x], caps[x] - closed), laps[x], two_laps[x]
         if stint_caps is not None:
             cap = min(cap, stint_caps[x])
         if cap < two_p:
