@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # the long races: the venue key of the IMSA scenarios (2023 and 2024) and of the measured events
 LONG_RACES = {"Sebring 12 h": "sebring", "Petit Le Mans 10 h": "road-atlanta", "Daytona 24 h": "daytona"}
 SCENARIOS = ("imsa-2023", "imsa-2024")
-REAL_CLASS = {"GTD PRO": "GTDPRO"}   # the exports spell it without the space
+REAL_CLASS = {"GTD PRO": "GTDPRO"}
+STOPPAGE_S = 900.0   # a stop longer than this is a garage repair (tools/measure_long_races.py STOPPAGE_LAP_S)   # the exports spell it without the space
 FIGURES = ("winner_laps", "running_share", "stops_median", "longest_stint_min", "longest_driving_min",
            "most_drive_h", "most_drive_share", "least_drive_h")
 # measured.csv column for each figure
@@ -50,13 +51,30 @@ class RaceFigures(NamedTuple):
     neutralisations_per_hour: float
 
 
+def _longest_run(spans, driver: int, red: list[tuple[float, float]]) -> float:
+    """The driver's longest time in the car without getting out: his consecutive stints and the stops
+    between them (s), without red flags or garage stops over 15 minutes, as the measuring tool leaves
+    out stoppage laps."""
+    longest, run, last_end = 0.0, 0.0, None
+    for d, start, end in spans:
+        if d != driver:
+            run, last_end = 0.0, None
+            continue
+        stopped = sum(max(0.0, min(end, b) - max(start, a)) for a, b in red)
+        gap = start - last_end if last_end is not None else 0.0
+        run += end - start - stopped + (gap if gap <= STOPPAGE_S else 0.0)
+        last_end = end
+        longest = max(longest, run)
+    return longest
+
+
 def race_figures(race, outcome) -> RaceFigures:
     """The figures of one simulated race (see the module docstring)."""
-    from sim.race.drive_rules import longest_spell
     from sim.race.outcome import CLASSIFIED
 
     f = race.field
     hours = f.race_seconds / 3600
+    red = [(start, end) for kind, start, end in outcome.neutralisations if kind == "RED"]
     rows = []
     for name in f.class_order:
         cars = [c for c in range(f.n) if f.classes[c] == name]
@@ -64,7 +82,7 @@ def race_figures(race, outcome) -> RaceFigures:
         winner = min(cars, key=lambda c: outcome.class_position[c])
         spans = [outcome.drive_spans[c] for c in cars]
         stints = [end - start for car in spans for _, start, end in car]
-        spells = [longest_spell(outcome.drive_spans[c], i) for c in cars for i in range(len(f.drivers[c]))]
+        spells = [_longest_run(outcome.drive_spans[c], i, red) for c in cars for i in range(len(f.drivers[c]))]
         drive = [t for c in cars for t in outcome.drive_time_s[c]]
         rows.append({
             "class": name, "winner_laps": int(outcome.laps[winner]), "running_share": len(running) / len(cars),

@@ -19,7 +19,7 @@ import simpy
 
 from sim.race import pit
 from sim.race.draws import RaceDay
-from sim.race.drive_rules import DriveSpan, stint_cap, stint_time_left
+from sim.race.drive_rules import DriveSpan, spell_caps, stint_cap, stint_time_left
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry, PitStopRecord
 from sim.race.planner import CarPlan, StintPlan, choose_driver
@@ -289,16 +289,6 @@ class Car:
                 laps = most
         return laps
 
-    def spell_caps(self, t_exit: float, current: int) -> list[float] | None:
-        """Per driver, the wall seconds the window and continuous-driving rules leave him from `t_exit`
-        (the current driver's spell goes on if he stays in); None: no such rule."""
-        limits = self.spell_limits
-        if limits is None:
-            return None
-        since = self.in_since if self.in_since == self.in_since else None
-        return [stint_cap(limits, self.spans, i, t_exit, since if i == current else None)
-                for i in range(len(self.drive))]
-
     def close_stint(self, now: float, laps: int, neutral_fuel: bool = False) -> float:
         """The end of the current stint at `now` after `laps` laps: the stint recorded, the driver's time
         (red-flag time excluded), the fuel used; returns that fuel. `neutral_fuel` (a stop, where the tank
@@ -333,7 +323,8 @@ class Car:
             remaining = race_s - t_exit
             scale = 1.0
         return choose_driver(self.plan, self.drive, current, remaining, scale, self.fastest_driver, self.driver_pace,
-                             self.full_laps * (self.pace or self.car_base), self.spell_caps(t_exit, current))
+                             self.full_laps * (self.pace or self.car_base),
+                             spell_caps(self.spell_limits, self.spans, len(self.drive), t_exit, current, self.in_since))
 
     def enter_pits(self, now: float, laps: int, extra_s: float, forced: bool) -> None:
         """Pit entry after `laps` laps of the stint (`forced`: a repair; `extra_s`: its time): unless the pit

@@ -126,6 +126,16 @@ def stint_cap(limits: StintLimits, spans: Sequence[DriveSpan], driver: int, t_on
     return cap
 
 
+def spell_caps(limits: StintLimits | None, spans: Sequence[DriveSpan], crew_size: int, t_exit: float,
+               current: int, in_since: float) -> list[float] | None:
+    """Per driver, what the window and continuous-driving rules leave him from `t_exit` (the current
+    driver's spell, begun at `in_since`, goes on if he stays in; nan: none yet); None: no such rule."""
+    if limits is None:
+        return None
+    since = in_since if in_since == in_since else None
+    return [stint_cap(limits, spans, i, t_exit, since if i == current else None) for i in range(crew_size)]
+
+
 def most_in_window(spans: Sequence[DriveSpan], driver: int, window_s: float) -> float:
     """The driver's most driving in any window of window_s (the worst window starts at the start of one of
     his stints or ends at the end of one)."""

@@ -208,6 +208,7 @@ def build_field(race: RaceInput) -> RaceField:
     hazard, failure, repair_p, repair_med, repair_sig = [], [], [], [], []
     min_drive, max_drive, spells = [], [], []
     max_hazard = 0.0
+    length_factor = model.failure_length.factor(race.hours) if model.failure_length is not None else 1.0
     for index, entry in enumerate(entries):
         cls = model.classes[entry.class_name]
         car = model.car_models[entry.car_model]
@@ -243,7 +244,7 @@ def build_field(race: RaceInput) -> RaceField:
                            * traffic_factor / 3600 for r in entry.ratings)
         hazard.append(per_driver)
         max_hazard += max(per_driver)
-        failure.append(cls.failure_per_hour * car.reliability * entry.reliability / 3600)
+        failure.append(cls.failure_per_hour * car.reliability * entry.reliability * length_factor / 3600)
         repair_p.append(cls.repair_probability)
         repair_med.append(cls.repair_time_s.median)
         repair_sig.append(cls.repair_time_s.sigma)

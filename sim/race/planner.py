@@ -60,7 +60,7 @@ class CarPlan:
     made it (drive times 0, whole race left: the same in every run unless it read today's pace)."""
 
     __slots__ = ("consts", "crew_targets", "required", "min_drive_s", "min_drivers", "max_drive_s",
-                 "has_rules", "full_laps", "margin", "every_driver", "start")
+                 "has_rules", "full_laps", "margin", "every_driver", "start", "free_max_s")
 
     def __init__(self, field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> None:
         margin = strategy.drive_time_margin_s
@@ -70,6 +70,13 @@ class CarPlan:
         self.min_drive_s = field.min_drive_s[c]
         self.min_drivers = field.min_drivers[c]
         self.max_drive_s = field.max_drive_s[c]
+        # the most each driver drives once the minimums are met: his maximum, in long races also the share
+        # of the race a team gives one driver (strategy.long_race_drive_share)
+        share = strategy.long_race_drive_share
+        if share is not None and len(self.max_drive_s) > 1 and field.race_seconds >= 3600 * strategy.long_race_hours:
+            self.free_max_s = tuple(min(m, share * field.race_seconds) for m in self.max_drive_s)
+        else:
+            self.free_max_s = self.max_drive_s
         self.has_rules = field.has_drive_rules[c]
         self.full_laps = field.stint_constants.full_laps[c]
         self.margin = margin
@@ -183,7 +190,7 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
 
 
 def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s, caps) -> StintPlan:
-    driver = fastest_within_max(drive, plan.max_drive_s, laps_today, fastest, current, remaining, stint_today_s,
+    driver = fastest_within_max(drive, plan.free_max_s, laps_today, fastest, current, remaining, stint_today_s,
                                 plan.margin, caps)
     return StintPlan(driver, 0, 0.0)
 
