@@ -188,6 +188,9 @@ class StrategyModel(StrictModel):
                           "stint at his pace (a planning target, not a rule: missing it is no breach).")
     long_race_hours: Annotated[float, Field(gt=0)] = Field(
         8.0, description="Races at least this long are 'long' for long_race_drive_share.")
+    long_race_spell_stints: Annotated[float, Field(ge=1)] = Field(
+        3.0, description="In long races (with long_race_drive_share), once every minimum is met a driver hands "
+                         "over after about this many full-tank stints in a row when another driver may drive.")
     long_race_drive_share: Annotated[float, Field(gt=0, le=1)] | None = Field(
         None, description="In long races, once every minimum is met, the fastest driver hands over when he has "
                           "driven this share of the race (teams share the time among their professionals); "

@@ -324,7 +324,8 @@ class Car:
             scale = 1.0
         return choose_driver(self.plan, self.drive, current, remaining, scale, self.fastest_driver, self.driver_pace,
                              self.full_laps * (self.pace or self.car_base),
-                             spell_caps(self.spell_limits, self.spans, len(self.drive), t_exit, current, self.in_since))
+                             spell_caps(self.spell_limits, self.spans, len(self.drive), t_exit, current, self.in_since),
+                             t_exit - self.in_since if self.in_since == self.in_since else 0.0)
 
     def enter_pits(self, now: float, laps: int, extra_s: float, forced: bool) -> None:
         """Pit entry after `laps` laps of the stint (`forced`: a repair; `extra_s`: its time): unless the pit

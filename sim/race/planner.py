@@ -60,7 +60,7 @@ class CarPlan:
     made it (drive times 0, whole race left: the same in every run unless it read today's pace)."""
 
     __slots__ = ("consts", "crew_targets", "required", "min_drive_s", "min_drivers", "max_drive_s",
-                 "has_rules", "full_laps", "margin", "every_driver", "start", "free_max_s")
+                 "has_rules", "full_laps", "margin", "every_driver", "start", "free_max_s", "spell_stints")
 
     def __init__(self, field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> None:
         margin = strategy.drive_time_margin_s
@@ -75,8 +75,10 @@ class CarPlan:
         share = strategy.long_race_drive_share
         if share is not None and len(self.max_drive_s) > 1 and field.race_seconds >= 3600 * strategy.long_race_hours:
             self.free_max_s = tuple(min(m, share * field.race_seconds) for m in self.max_drive_s)
+            self.spell_stints = strategy.long_race_spell_stints - 0.9   # in the car for more: he hands over
         else:
             self.free_max_s = self.max_drive_s
+            self.spell_stints = math.inf
         self.has_rules = field.has_drive_rules[c]
         self.full_laps = field.stint_constants.full_laps[c]
         self.margin = margin
@@ -129,7 +131,7 @@ def plan_tables(field: RaceField, lap_factor: float, strategy: StrategyModel) ->
 
 def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: float, minimum_scale: float,
                   fastest: int, laps_today: list[float], stint_today_s: float,
-                  caps: Sequence[float] | None = None) -> tuple[StintPlan, bool]:
+                  caps: Sequence[float] | None = None, spell_s: float = 0.0) -> tuple[StintPlan, bool]:
     """The next stint's plan, and whether it read today's pace (then it is not the same in every run).
 
     `drive`: each driver's time so far; `remaining`: race time left after the stop (red-flag time
@@ -138,7 +140,8 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     current pace (only the choice once every minimum is met reads them). With every_driver_drives each
     crew member also has his planning target, dropped when it no longer fits beside the rule minimums.
     `caps`: per driver, the most he may drive in the next stint under the window and continuous-driving
-    rules (`sim.race.drive_rules.stint_cap`; None: no such rule)."""
+    rules (`sim.race.drive_rules.stint_cap`; None: no such rule); `spell_s`: how long the current driver
+    has been in the car (in long races he hands over after strategy.long_race_spell_stints stints)."""
     nd = len(drive)
     if nd == 1:
         return FULL_TANK, False
@@ -169,8 +172,14 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
                 needs[i] = deficit
     stint_caps = None if caps is None else [cap - plan.margin for cap in caps]
     if needs is None:
-        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps), True
-    choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, stint_caps)
+        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps, spell_s), True
+    choice = None
+    if spell_s > plan.spell_stints * stint_today_s and (rule_needs is None or rule_needs[current] <= 0.0):
+        # long in the car and owing no rule time: someone else drives the next stint if the plan fits
+        rested = [-math.inf if i == current else cap for i, cap in enumerate(stint_caps or [math.inf] * nd)]
+        choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, rested)
+    if choice is None:
+        choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, stint_caps)
     if choice is None and needs is not rule_needs:
         # the targets no longer fit (long neutralisations): half of them, else the rule minimums first
         rules = rule_needs or [0.0] * nd
@@ -179,7 +188,7 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
         if choice is not None:
             return choice, False
         if rule_needs is None:
-            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps), True
+            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps, spell_s), True
         needs = rule_needs
         choice = plan_next(plan.consts, drive, remaining, current, needs, needs, stint_caps)
     if choice is None:
@@ -189,27 +198,42 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     return choice, False
 
 
-def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s, caps) -> StintPlan:
+def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s, caps,
+                 spell_s) -> StintPlan:
+    tired = current if spell_s > plan.spell_stints * stint_today_s else None
     driver = fastest_within_max(drive, plan.free_max_s, laps_today, fastest, current, remaining, stint_today_s,
-                                plan.margin, caps)
+                                plan.margin, caps, plan.max_drive_s, tired)
     return StintPlan(driver, 0, 0.0)
 
 
 def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[float], fastest: int, current: int,
-                       remaining: float, stint_s: float, margin: float, caps: Sequence[float] | None = None) -> int:
+                       remaining: float, stint_s: float, margin: float, caps: Sequence[float] | None = None,
+                       rule_maxs: tuple[float, ...] | None = None, tired: int | None = None) -> int:
     """Every minimum is met: the fastest driver (today's pace, as seen in the race) who can do a full
     stint under his maximum (and under what the window and continuous rules leave him, `caps`); the
-    current driver stays in when he is as fast."""
+    current driver stays in when he is as fast. `maxs` may be below the rules' maximums (`rule_maxs`: a
+    team's share of a long race); when nobody fits those, the driver who drove least within the rules.
+    A `tired` driver (long in the car in a long race) hands over when anybody else fits."""
     tail = remaining + stint_s / 20   # + the lap run after time expires
     need = 1.25 * (stint_s if stint_s < tail else tail) + margin
     if caps is None:
         caps = (math.inf,) * len(drive)
+    if tired is not None:
+        hard = rule_maxs or maxs
+        if any(i != tired and drive[i] + need <= hard[i] and need <= caps[i] for i in range(len(drive))):
+            caps = [-math.inf if i == tired else cap for i, cap in enumerate(caps)]
     if drive[fastest] + need <= maxs[fastest] and need <= caps[fastest]:
         if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current] \
                 and need <= caps[current]:
             return current
         return fastest
     allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i] and need <= caps[i]]
+    if not allowed and rule_maxs is not None:
+        # everybody has had his share: the one who drove least, within the rules
+        maxs = rule_maxs
+        allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i] and need <= caps[i]]
+        if allowed:
+            return min(allowed, key=lambda i: (drive[i], i))
     if not allowed:
         return max(range(len(drive)), key=lambda i: (min(maxs[i] - drive[i], caps[i]), -i))
     best = min(allowed, key=lambda i: (laps[i], i))
