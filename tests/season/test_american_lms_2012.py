@@ -45,6 +45,7 @@ def test_season_prints_five_classes_standings_and_the_invitations(season):
     for name in CLASSES:
         assert f"{name} teams" in out
     assert "Le Mans 24 Hours invitations" in out
+    assert "winner of Petit Le Mans" in out and "winner of Green X" in out   # the invitations' reasons
     standings = tables["standings"]
     assert sorted(set(standings["class"])) == sorted(CLASSES)
     assert set(standings["title"]) >= {f"{name} {kind}" for name in CLASSES for kind in ("teams", "drivers")}
