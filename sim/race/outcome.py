@@ -190,9 +190,9 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
             static = cache[id(race)] = _static_columns(race)
         statics.append(static)
     text = {name: np.concatenate([static[name] for static in statics]) for name in _TEXT_COLUMNS}
-    stack_fuel = np.concatenate([o.fuel_used_l for o in outcomes])
+    fuel_used = np.concatenate([o.fuel_used_l for o in outcomes])
     # fuel energy (lower heating value of the car's fuel) and its greenhouse weight (Green X)
-    energy = stack_fuel * np.concatenate([static["energy_mj_per_l"] for static in statics])
+    energy = fuel_used * np.concatenate([static["energy_mj_per_l"] for static in statics])
     ghg = energy * np.concatenate([static["ghg_factor"] for static in statics])
 
     def stack(attr: str) -> np.ndarray:
@@ -212,7 +212,7 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
         "category_position": stack("category_position"),
         "overall_position": stack("overall_position"),
         "pit_stops": stack("pit_stops"),
-        "fuel_used_l": np.round(stack_fuel, 1),
+        "fuel_used_l": np.round(fuel_used, 1),
         "energy_mj": np.round(energy, 1),
         "ghg_mj": np.round(ghg, 1),
         "fastest_lap_s": np.round(stack("fastest_lap_s"), 3) if "fastest_lap_s" not in leave_out else None,
