@@ -101,3 +101,17 @@ def test_class_winner_distances_at_sebring_and_road_atlanta_are_plausible(season
     assert 0.82 <= ratio["GTC"] <= 0.90, ratio
     assert laps["P1"] > laps["PC"] > laps["GT"] > laps["GTC"]
 
+
+
+def test_no_driver_passes_the_2012_maxima_unless_penalised(season):
+    """Sebring (8 h max), Laguna Seca (4 h), Road America (3 h), Petit Le Mans (6 h 30): every driver of every
+    car stays within his maximum, or the car carries the drive-time breach (and its penalty)."""
+    for index in (0, 2, 6, 9):
+        race = season.races[index]
+        maxima = race.field.max_drive_s
+        assert all(limit < float("inf") for crew in maxima for limit in crew)
+        for run in range(3):
+            outcome = run_race(race, race_rng(8, run, race.index), log=False)
+            for car, (drive, limits) in enumerate(zip(outcome.drive_time_s, maxima)):
+                within = all(t <= limit + 1e-6 for t, limit in zip(drive, limits))
+                assert within or outcome.drive_time_breaches[car], (race.race_id, race.field.cars[car], drive)

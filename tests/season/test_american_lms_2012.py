@@ -84,3 +84,10 @@ def test_montecarlo_of_the_season_runs(tmp_path):
     assert code == 0, err
     summary = pd.read_csv(tmp_path / "summary.csv", dtype={"car": str})
     assert {f"{name} teams" for name in CLASSES} <= set(summary["title"])
+
+
+def test_the_2014_merged_series_runs_the_american_lms_classes():
+    model = compile_scenario("imsa-2014-merged").races[0].model
+    for merged, own in (("P", "P2"), ("PC", "PC"), ("GTLM", "GTE")):
+        assert model.classes[merged] == model.classes[own]
+    assert model.classes["GTD"] == model.classes["GT"]   # GT3-based, as the race model's GT
