@@ -115,3 +115,16 @@ def test_no_driver_passes_the_2012_maxima_unless_penalised(season):
             for car, (drive, limits) in enumerate(zip(outcome.drive_time_s, maxima)):
                 within = all(t <= limit + 1e-6 for t, limit in zip(drive, limits))
                 assert within or outcome.drive_time_breaches[car], (race.race_id, race.field.cars[car], drive)
+
+
+# Real 2012 P1 winners' laps (race reports, docs/american-lms.md): held out, not used to calibrate.
+REAL_2012_P1_LAPS = {"R2": 86, "R5": 117, "R6": 123, "R7": 101, "R9": 135}
+
+
+def test_p1_winner_distances_of_the_short_races_are_near_the_real_2012_ones(season):
+    ratios = {}
+    for race in season.races:
+        if race.race_id in REAL_2012_P1_LAPS:
+            ratios[race.race_id] = class_winner_laps(race, runs=8)["P1"] / REAL_2012_P1_LAPS[race.race_id]
+    assert all(0.88 <= ratio <= 1.12 for ratio in ratios.values()), ratios
+    assert abs(float(np.mean(list(ratios.values()))) - 1) < 0.05, ratios
