@@ -20,7 +20,7 @@ RATINGS = ("Platinum", "Gold", "Silver", "Bronze")
 TEXT_COLUMNS = ("race", "car", "team", "class", "category", "drivers", "ratings", "entry", "status")
 # Optional text columns: `championship` marks rows of another series in a joint classification
 # (empty = the rulebook's own series); `drive_time_s` holds one number per driver, `;`-separated.
-OPTIONAL_TEXT_COLUMNS = ("championship", "drive_time_s", "car_model")
+OPTIONAL_TEXT_COLUMNS = ("championship", "drive_time_s", "car_model", "fuel")
 REQUIRED_COLUMNS = (
     "race", "round", "car", "team", "class", "category", "drivers", "ratings", "entry",
     "class_position", "status", "laps", "time_s", "pole",
@@ -31,12 +31,13 @@ NON_EMPTY_COLUMNS = ("race", "round", "car", "class", "status")
 OPTIONAL_COLUMNS = (
     "category_position", "overall_position", "pit_stops", "fuel_used_l", "energy_mj",
     "fastest_lap_s", "drive_time_s", "season", "hours", "distance_km", "car_model",
-    "championship", "green_laps",
+    "championship", "green_laps", "ghg_mj", "fuel",
 )
 INT_COLUMNS = ("round", "class_position", "laps", "pole", "category_position", "overall_position", "pit_stops",
                "season")
 # `green_laps` (green-flag laps of the race, for the shortened-race rule) is a float so that empty = unknown.
-FLOAT_COLUMNS = ("time_s", "fuel_used_l", "energy_mj", "fastest_lap_s", "hours", "distance_km", "green_laps")
+FLOAT_COLUMNS = ("time_s", "fuel_used_l", "energy_mj", "ghg_mj", "fastest_lap_s", "hours", "distance_km",
+                 "green_laps")
 
 
 def empty_results() -> pd.DataFrame:

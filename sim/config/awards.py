@@ -32,22 +32,35 @@ class FieldSizeBand(StrictModel):
 
 
 class EfficiencyScoring(StrictModel):
-    """Green X style score per car and race: lower is better (both terms are ratios to the best car).
+    """Green X style score per car and race (Clean + Fast + Efficient): lower is better; each term is a ratio
+    to the best car of the rule's classes in that race, so a car best at everything scores the sum of weights.
 
-    score = fast_weight * (time per lap / best time per lap)
-          + energy_weight * (energy per lap / best energy per lap)
-    The season score is the mean of a car's race scores (races where it was classified).
+    score = fast_weight * (time per lap / best time per lap)                                   # Fast
+          + energy_weight * (energy per lap [per kg] / best energy per lap [per kg])           # Efficient
+          + clean_weight * (greenhouse-weighted energy per lap / best)                         # Clean
+    Per lap = scaled to a common distance (the winner's). Energy is `energy_mj` (or `fuel_used_l` x
+    `fuel_energy_mj_per_l`); per kg when `mass_kg` gives the car's class mass; greenhouse-weighted energy is
+    `ghg_mj` (or energy x `ghg_factors[fuel]`, 1.0 for a fuel not listed). The season score is the mean of a
+    car's race scores (races where it was classified).
     """
 
     fast_weight: float = Field(default=1.0, ge=0)
     energy_weight: float = Field(default=1.0, ge=0)
+    clean_weight: float = Field(default=0.0, ge=0)
     # Used only when the results have `fuel_used_l` but no `energy_mj`.
     fuel_energy_mj_per_l: float = Field(default=33.5, gt=0)
+    mass_kg: dict[str, float] = Field(default_factory=dict, description="Car mass per class (Efficient per kg).")
+    ghg_factors: dict[str, float] = Field(default_factory=dict,
+                                          description="Greenhouse factor per fuel when results have no ghg_mj.")
 
     @model_validator(mode="after")
     def _some_weight(self) -> EfficiencyScoring:
-        if self.fast_weight == 0 and self.energy_weight == 0:
-            raise ValueError("fast_weight and energy_weight cannot both be 0")
+        if self.fast_weight == 0 and self.energy_weight == 0 and self.clean_weight == 0:
+            raise ValueError("fast_weight, energy_weight and clean_weight cannot all be 0")
+        if any(mass <= 0 for mass in self.mass_kg.values()):
+            raise ValueError("mass_kg values must be positive")
+        if any(factor < 0 for factor in self.ghg_factors.values()):
+            raise ValueError("ghg_factors cannot be negative")
         return self
 
 
@@ -61,8 +74,9 @@ class AwardRule(StrictModel):
       as `R4`, or `first` / `last`), e.g. Petit Le Mans class winners.
     - `joint`: points summed over several standings `titles` (e.g. a classification shared with
       another series whose standings rows are passed in too); the top `invitations` earn one.
-    - `efficiency`: Green X style winner among `classes`, lowest season score (`scoring`),
-      from the results columns `fuel_used_l`/`energy_mj`, `laps`, `time_s`.
+    - `efficiency`: Green X style winner among `classes`, lowest season score (`scoring`), or lowest
+      score of one race when `race` is given; from the results columns `fuel_used_l`/`energy_mj`
+      (`ghg_mj` / `fuel` for the Clean term), `laps`, `time_s`.
     The number of invitations is `invitations`, or, when `field_size` is given, the band that holds
     the number of full-season cars of `class` (and `category`).
     """
@@ -102,8 +116,8 @@ class AwardRule(StrictModel):
             raise ValueError("`scoring` only applies to efficiency rules")
         if self.kind != "joint" and self.titles:
             raise ValueError("`titles` only applies to joint rules")
-        if self.kind != "race" and self.race is not None:
-            raise ValueError("`race` only applies to race rules")
+        if self.kind not in ("race", "efficiency") and self.race is not None:
+            raise ValueError("`race` only applies to race and efficiency rules")
         if self.field_size is not None:
             if self.class_name is None:
                 raise ValueError("`field_size` needs `class` (the class whose full-season cars are counted)")

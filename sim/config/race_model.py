@@ -96,6 +96,20 @@ class ClassModel(StrictModel):
         return self
 
 
+class Fuel(StrictModel):
+    """A racing fuel: its energy per litre (lower heating value) and its well-to-wheel greenhouse factor
+    (gasoline = 1.0), for the race's `energy_mj` and `ghg_mj` result columns (Green X scoring)."""
+
+    energy_mj_per_l: Positive
+    ghg_factor: NonNegative = Field(description="Well-to-wheel greenhouse gases per MJ, gasoline = 1.0.")
+
+
+DEFAULT_FUEL = "e10"
+# A race-model file without a `fuels` table: every car burns E10 (California Energy Commission gasoline
+# LHV 31.2 MJ/l; greenhouse factor 0.97, assumed; see configs/race-model.yaml).
+DEFAULT_FUELS = {DEFAULT_FUEL: {"energy_mj_per_l": 31.2, "ghg_factor": 0.97}}
+
+
 class CarModel(StrictModel):
     """A car model of a class; BoP as a lap-time offset and a fuel-consumption factor."""
 
@@ -105,6 +119,7 @@ class CarModel(StrictModel):
     fuel_factor: Positive = Field(1.0, description="Consumption multiplier vs. the class.")
     fuel_capacity_l: Positive | None = Field(None, description="Tank size when it differs from the class.")
     reliability: Positive = Field(1.0, description="Multiplier on the class failure hazard.")
+    fuel: str = Field(DEFAULT_FUEL, min_length=1, description="Key of the race model's `fuels` table.")
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 
@@ -214,6 +229,8 @@ class FailureLengthModel(StrictModel):
 class RaceModel(StrictModel):
     classes: dict[str, ClassModel] = Field(min_length=1)
     car_models: dict[str, CarModel] = Field(min_length=1)
+    fuels: dict[str, Fuel] = Field(default_factory=lambda: {k: Fuel(**v) for k, v in DEFAULT_FUELS.items()},
+                                   description="Fuel types by key: energy per litre and greenhouse factor.")
     race_control: RaceControlModel
     incidents: IncidentModel
     traffic: TrafficModel
@@ -234,6 +251,8 @@ class RaceModel(StrictModel):
                 if name in seen and seen[name] != key:
                     raise ValueError(f"car_models.{key}: name '{name}' is also used by '{seen[name]}'")
                 seen[name] = key
+            if car.fuel not in self.fuels:
+                raise ValueError(f"car_models.{key}.fuel: unknown fuel '{car.fuel}' (fuels: {', '.join(self.fuels)})")
         return self
 
     def car_model_key(self, name: str) -> str | None:

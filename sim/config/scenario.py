@@ -220,7 +220,9 @@ class MergedCarModel(StrictModel):
     car_class: str = Field(alias="class", min_length=1, description="Merged class of the car model.")
     bop_pace_pct: float = Field(0.0, description="Lap-time offset after BoP, % of the class reference (+ slower).")
     fuel_factor: Annotated[float, Field(gt=0)] = 1.0
+    fuel_capacity_l: Annotated[float, Field(gt=0)] | None = Field(None, description="Tank size when it differs.")
     reliability: Annotated[float, Field(gt=0)] = 1.0
+    fuel: str = Field("e10", min_length=1, description="Key of the race model's `fuels` table.")
 
     model_config = StrictModel.model_config | {"populate_by_name": True}
 

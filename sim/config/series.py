@@ -119,6 +119,10 @@ class Classification(StrictModel):
         0.7, description="A retired car covering this share of its class winner's laps is classified.")
     retired_cars_classified: bool = Field(
         True, description="False: taking the chequered flag is required, `dnf` never scores.")
+    min_distance_fraction_by_class: dict[str, Fraction] = Field(
+        default_factory=dict,
+        description="Classes with their own classification distance (American LMS 2012: PC and GTC 50 %); a "
+                    "car of such a class covering it is classified whether it retired or ran short at the flag.")
 
 
 class ShortenedBand(StrictModel):

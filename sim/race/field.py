@@ -89,6 +89,9 @@ class RaceField:
     neutral_fuel_factor: tuple[float, ...]
     refuel_rate: tuple[float, ...]
     reserve_laps: tuple[int, ...]
+    fuel_types: tuple[str, ...]               # key of the race model's `fuels` table (results `fuel`)
+    fuel_energy_mj_per_l: tuple[float, ...]   # the car's fuel (results `energy_mj`; no race draw reads it)
+    fuel_ghg_factor: tuple[float, ...]        # its well-to-wheel greenhouse factor (results `ghg_mj`)
     tyre_change_s: tuple[float, ...]
     tyre_stints: tuple[int, ...]
     driver_change_s: tuple[float, ...]
@@ -204,6 +207,7 @@ def build_field(race: RaceInput) -> RaceField:
     driver_form_sd = np.zeros((n, 4))
     q_gain, q_sd, q_driver = [], [], []
     fuel_per_lap, capacity, neutral, refuel_rate, reserve = [], [], [], [], []
+    fuel_types, energy_per_l, ghg_factor = [], [], []
     tyre_s, tyre_stints, dc_s, pit_sigma = [], [], [], []
     hazard, failure, repair_p, repair_med, repair_sig = [], [], [], [], []
     min_drive, max_drive, spells = [], [], []
@@ -232,6 +236,10 @@ def build_field(race: RaceInput) -> RaceField:
             q_driver.append(min(range(len(offsets)), key=lambda i: (offsets[i], i)))
         fuel_per_lap.append(venue.lap_km * cls.fuel_per_km_l * car.fuel_factor)
         capacity.append(car.fuel_capacity_l or cls.fuel_capacity_l)
+        fuel = model.fuels[car.fuel]
+        fuel_types.append(car.fuel)
+        energy_per_l.append(fuel.energy_mj_per_l)
+        ghg_factor.append(fuel.ghg_factor)
         neutral.append(cls.neutral_fuel_factor)
         refuel_rate.append(cls.refuel_rate_l_s)
         reserve.append(cls.reserve_laps)
@@ -267,6 +275,7 @@ def build_field(race: RaceInput) -> RaceField:
         qualifying_sd=np.array(q_sd), qualifying_driver=tuple(q_driver),
         pit_lane_loss_s=venue.pit_lane_loss_s, pit_closed_s=sc_closed_s(race), fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
         neutral_fuel_factor=tuple(neutral), refuel_rate=tuple(refuel_rate), reserve_laps=tuple(reserve),
+        fuel_types=tuple(fuel_types), fuel_energy_mj_per_l=tuple(energy_per_l), fuel_ghg_factor=tuple(ghg_factor),
         tyre_change_s=tuple(tyre_s), tyre_stints=tuple(tyre_stints), driver_change_s=tuple(dc_s),
         pit_sigma=tuple(pit_sigma), incident_hazard=tuple(hazard), max_incident_hazard=max_hazard,
         failure_rate=np.array(failure), repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),

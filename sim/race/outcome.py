@@ -136,7 +136,7 @@ def fastest_laps(state: StintsRun) -> np.ndarray:
     return best
 
 
-_TEXT_COLUMNS = ("car", "team", "class", "category", "drivers", "ratings", "entry", "car_model")
+_TEXT_COLUMNS = ("car", "team", "class", "category", "drivers", "ratings", "entry", "car_model", "fuel")
 
 
 def _static_columns(race) -> dict[str, np.ndarray]:
@@ -145,9 +145,12 @@ def _static_columns(race) -> dict[str, np.ndarray]:
     values = {
         "car": f.cars, "team": f.teams, "class": f.classes, "category": f.categories,
         "drivers": [";".join(d) for d in f.drivers], "ratings": [";".join(r) for r in f.ratings],
-        "entry": f.entry_kinds, "car_model": f.car_models,
+        "entry": f.entry_kinds, "car_model": f.car_models, "fuel": f.fuel_types,
     }
-    return {name: np.array(column, dtype=object) for name, column in values.items()}
+    columns = {name: np.array(column, dtype=object) for name, column in values.items()}
+    columns["energy_mj_per_l"] = np.array(f.fuel_energy_mj_per_l, dtype=float)
+    columns["ghg_factor"] = np.array(f.fuel_ghg_factor, dtype=float)
+    return columns
 
 
 def _drive_time_text(outcome) -> list[str]:
@@ -189,6 +192,10 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
             static = cache[id(race)] = _static_columns(race)
         statics.append(static)
     text = {name: np.concatenate([static[name] for static in statics]) for name in _TEXT_COLUMNS}
+    fuel_used = np.concatenate([o.fuel_used_l for o in outcomes])
+    # fuel energy (lower heating value of the car's fuel) and its greenhouse weight (Green X)
+    energy = fuel_used * np.concatenate([static["energy_mj_per_l"] for static in statics])
+    ghg = energy * np.concatenate([static["ghg_factor"] for static in statics])
 
     def stack(attr: str) -> np.ndarray:
         return np.concatenate([getattr(o, attr) for o in outcomes])
@@ -207,13 +214,16 @@ def outcomes_to_results(race_or_races: RaceInput | Sequence[RaceInput], outcomes
         "category_position": stack("category_position"),
         "overall_position": stack("overall_position"),
         "pit_stops": stack("pit_stops"),
-        "fuel_used_l": np.round(stack("fuel_used_l"), 1),
+        "fuel_used_l": np.round(fuel_used, 1),
+        "energy_mj": np.round(energy, 1),
+        "ghg_mj": np.round(ghg, 1),
         "fastest_lap_s": np.round(stack("fastest_lap_s"), 3) if "fastest_lap_s" not in leave_out else None,
         "drive_time_s": (list(itertools.chain.from_iterable(_drive_time_text(o) for o in outcomes))
                          if "drive_time_s" not in leave_out else None),
         "hours": np.repeat([r.hours for r in races], sizes),
         "distance_km": np.round(laps * np.repeat([r.venue.lap_km for r in races], sizes), 3),
         "car_model": text["car_model"],
+        "fuel": text["fuel"],
     })
     if leave_out:
         frame = frame.drop(columns=[name for name in LEAVABLE_COLUMNS if name in leave_out])

@@ -156,8 +156,10 @@ def print_invitations(console: Console, awards: pd.DataFrame) -> None:
         console.print("Le Mans 24 Hours invitations: none in this rulebook")
         return
     given = awards[awards["status"] == "awarded"] if "status" in awards.columns else awards
-    columns = [Column("recipient"), Column("car", True), Column("title", optional=1), Column("rule"),
-               Column("reason", optional=2)]
+    # the reason names the title ("winner of Petit Le Mans P1"): on a narrow console the title column goes
+    # first, then the rule id, and the reason stays
+    columns = [Column("recipient"), Column("car", True), Column("title", optional=3), Column("rule", optional=2),
+               Column("reason", optional=1)]
     rows = [[str(row[name]) for name in ("recipient", "car", "title", "rule", "reason")]
             for row in given.to_dict("records")]
     console.print(fitted_table(console, "Le Mans 24 Hours invitations", columns, rows))

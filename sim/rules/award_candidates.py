@@ -113,12 +113,8 @@ def _race_order(results: pd.DataFrame) -> pd.DataFrame:
 
 def _race_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
     races = _race_order(results)
-    if rule.race in ("first", "last"):
-        pick = races.groupby("season").head(1) if rule.race == "first" else races.groupby("season").tail(1)
-        race_of = dict(zip(pick["season"].astype(int), pick["race"]))
-    else:
-        present = races[races["race"] == rule.race]
-        race_of = dict.fromkeys(present["season"].astype(int), rule.race)
+    assert rule.race is not None   # checked by AwardRule
+    race_of = _race_of_season(rule.race, results)
     in_class = results[
         (results["class"].astype(str) == rule.class_name)
         & (results["status"].astype(str) == "classified")
@@ -175,7 +171,8 @@ def _joint_candidates(rule: AwardRule, standings: pd.DataFrame) -> dict:
 
 
 def _efficiency_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
-    """Green X style: per race, time per lap and energy per lap as ratios to the best car; season mean."""
+    """Green X style: per race, Fast + Efficient (+ Clean) as ratios to the best car; the season mean, or one
+    race's score when the rule names a `race`."""
     scoring = rule.scoring or EfficiencyScoring()
     seasons = [int(s) for s in results["season"].unique()]
     has_energy = "energy_mj" in results.columns
@@ -188,33 +185,22 @@ def _efficiency_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
         return dict.fromkeys(seasons, reason)
     classes = rule.competing_classes
     rows = results[results["class"].astype(str).isin(classes) & (results["status"].astype(str) == "classified")]
-    energy = pd.to_numeric(rows["energy_mj"], errors="coerce") if has_energy else None
-    if has_fuel:
-        from_fuel = pd.to_numeric(rows["fuel_used_l"], errors="coerce") * scoring.fuel_energy_mj_per_l
-        energy = from_fuel if energy is None else energy.fillna(from_fuel)
-    laps = pd.to_numeric(rows["laps"], errors="coerce")
-    time_s = pd.to_numeric(rows["time_s"], errors="coerce")
-    assert energy is not None   # has_energy or has_fuel
-    usable = (laps > 0) & (time_s > 0) & (energy > 0)
-    table = pd.DataFrame({
-        "season": rows["season"].astype(int), "race": rows["race"].astype(str),
-        "team": rows["team"].fillna("").astype(str), "car": rows["car"].astype(str),
-        "class": rows["class"].astype(str), "category": text_column(rows, "category"),
-        "time_per_lap": time_s / laps, "energy_per_lap": energy / laps,
-    })[usable.to_numpy()]
-    group = table.groupby(["season", "race"])
-    table["score"] = (
-        scoring.fast_weight * table["time_per_lap"] / group["time_per_lap"].transform("min")
-        + scoring.energy_weight * table["energy_per_lap"] / group["energy_per_lap"].transform("min")
-    )
-    season_scores = table.groupby(["season", "team", "car"], sort=True).agg(
-        score=("score", "mean"), klass=("class", "first"), category=("category", "first"),
-    ).reset_index().sort_values(["season", "score", "team", "car"], kind="stable")
-    label = rule_label(rule)
     out: dict[int, list[Candidate] | str] = {
         season: f"no {'/'.join(classes)} car has fuel or energy, laps and time in this season's results"
         for season in seasons
     }
+    label = rule_label(rule)
+    if rule.race is not None:
+        race_of = _race_of_season(rule.race, results)
+        for season in seasons:
+            if season not in race_of:
+                out[season] = f"race {rule.race} is not in this season's results"
+        rows = rows[[race_of.get(int(season)) == race for season, race in zip(rows["season"], rows["race"].astype(str))]]
+        label = f"{label} ({rule.race})" if not rule.title else label
+    table = green_x_scores(rows, scoring)
+    season_scores = table.groupby(["season", "team", "car"], sort=True).agg(
+        score=("score", "mean"), klass=("class", "first"), category=("category", "first"),
+    ).reset_index().sort_values(["season", "score", "team", "car"], kind="stable")
     columns = [season_scores[c].tolist() for c in ("season", "team", "car", "klass", "category", "score")]
     for season, team, car, klass, category, score in zip(*columns):
         line = out.get(int(season))
@@ -224,6 +210,49 @@ def _efficiency_candidates(rule: AwardRule, results: pd.DataFrame) -> dict:
         lead = f"winner of {label}" if place == 1 else f"{_ordinal(place)} in {label}"
         line.append(Candidate(place, team, car, klass, category, label, f"{lead} (score {score:.4f})"))
     return out
+
+
+def _race_of_season(race: str, results: pd.DataFrame) -> dict[int, str]:
+    """season -> the race id a race rule names (`first` / `last` resolved per season)."""
+    races = _race_order(results)
+    if race in ("first", "last"):
+        pick = races.groupby("season").head(1) if race == "first" else races.groupby("season").tail(1)
+        return dict(zip(pick["season"].astype(int), pick["race"]))
+    present = races[races["race"] == race]
+    return dict.fromkeys(present["season"].astype(int), race)
+
+
+def green_x_scores(rows: pd.DataFrame, scoring: EfficiencyScoring) -> pd.DataFrame:
+    """One row per classified car and race with its Fast, Efficient and Clean terms and their weighted sum
+    (`score`; lower is better). Each term is the car's figure per lap over the best of the race's rows,
+    so the figures are compared over a common distance (the winner's, as the Green X did)."""
+    laps = pd.to_numeric(rows["laps"], errors="coerce")
+    time_s = pd.to_numeric(rows["time_s"], errors="coerce")
+    energy = pd.to_numeric(rows["energy_mj"], errors="coerce") if "energy_mj" in rows.columns else None
+    if "fuel_used_l" in rows.columns:
+        from_fuel = pd.to_numeric(rows["fuel_used_l"], errors="coerce") * scoring.fuel_energy_mj_per_l
+        energy = from_fuel if energy is None else energy.fillna(from_fuel)
+    assert energy is not None, "green_x_scores needs energy_mj or fuel_used_l"
+    fuels = text_column(rows, "fuel")
+    ghg_from_fuel = energy * np.array([scoring.ghg_factors.get(fuel, 1.0) for fuel in fuels], dtype=float)
+    ghg = (pd.to_numeric(rows["ghg_mj"], errors="coerce").fillna(ghg_from_fuel) if "ghg_mj" in rows.columns
+           else ghg_from_fuel)
+    mass = rows["class"].astype(str).map(scoring.mass_kg).fillna(1.0).astype(float) if scoring.mass_kg else 1.0
+    usable = ((laps > 0) & (time_s > 0) & (energy > 0)).to_numpy()
+    table = pd.DataFrame({
+        "season": rows["season"].astype(int), "race": rows["race"].astype(str),
+        "team": rows["team"].fillna("").astype(str), "car": rows["car"].astype(str),
+        "class": rows["class"].astype(str), "category": text_column(rows, "category"),
+        "time_per_lap": time_s / laps, "energy_per_lap_kg": energy / laps / mass, "ghg_per_lap": ghg / laps,
+    })[usable]
+    group = table.groupby(["season", "race"])
+    table["fast"] = table["time_per_lap"] / group["time_per_lap"].transform("min")
+    table["efficient"] = table["energy_per_lap_kg"] / group["energy_per_lap_kg"].transform("min")
+    best_ghg = group["ghg_per_lap"].transform("min")
+    table["clean"] = (table["ghg_per_lap"] / best_ghg).where(best_ghg > 0, 1.0)
+    table["score"] = (scoring.fast_weight * table["fast"] + scoring.energy_weight * table["efficient"]
+                      + scoring.clean_weight * table["clean"])
+    return table
 
 
 # ---------------------------------------------------------------- allocation

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.config.series import SEGMENT_SEPARATOR, PointsScale, SeriesRulebook, Title
+from sim.config.series import SEGMENT_SEPARATOR, Classification, PointsScale, SeriesRulebook, Title
 from sim.errors import InputError
 
 SEASON = "season"
@@ -186,7 +186,19 @@ def _classified(frame: pd.DataFrame, rulebook: SeriesRulebook) -> pd.Series:
         winner_laps = frame.groupby(race_keys, sort=False)["laps"].transform("max")
         far_enough = frame["laps"] >= rule.min_distance_fraction * winner_laps
         classified |= (frame["status"] == "dnf") & far_enough & (frame["laps"] > 0)
+    if rule.min_distance_fraction_by_class:
+        classified |= _classified_by_class_distance(frame, rule)
     return classified
+
+
+def _classified_by_class_distance(frame: pd.DataFrame, rule: Classification) -> pd.Series:
+    """Cars of a class with its own classification distance that cover it (retired or running at the flag)."""
+    race_keys = ([SEASON] if SEASON in frame.columns else []) + ["race", "class"]
+    winner_laps = frame.groupby(race_keys, sort=False)["laps"].transform("max")
+    fraction = frame["class"].map(rule.min_distance_fraction_by_class)
+    statuses = ["not_classified"] + (["dnf"] if rule.retired_cars_classified else [])
+    return (fraction.notna() & frame["status"].isin(statuses) & (frame["laps"] > 0)
+            & (frame["laps"] >= fraction * winner_laps))
 
 
 def _race_factor(frame: pd.DataFrame, rulebook: SeriesRulebook) -> np.ndarray:

@@ -25,11 +25,11 @@ def merged_model(merge: Merge, model: RaceModel, source: str | Path) -> tuple[Ra
                              f"unknown race-model class '{spec.model}' (classes: {', '.join(model.classes)})")
         spreads = {key: value for key, value in (("season_spread_pct", spec.season_spread_pct),
                                                   ("race_spread_pct", spec.race_spread_pct)) if value is not None}
-        if spreads:   # the merged series' own spreads (IMSA's LMP2 cars differ less than the Asian LMS's)
-            classes[name] = model.classes[spec.model].model_copy(update=spreads)
-        else:
-            classes.setdefault(name, model.classes[spec.model])
-        reference.setdefault(name, reference.get(spec.model, 0))
+        # the merged class runs its model's behaviour even where its name is a race-model class too (the
+        # American LMS `GT` class is GTE, not the race model's GT3 `GT`); the merged series' own spreads
+        # (IMSA's LMP2 cars differ less than the Asian LMS's) on top
+        classes[name] = model.classes[spec.model].model_copy(update=spreads)
+        reference[name] = reference.get(spec.model, 0)
         borrowed[name] = spec.model
     for list_name, mapping in merge.class_map.items():
         for source_class, merged in mapping.items():
@@ -41,8 +41,12 @@ def merged_model(merge: Merge, model: RaceModel, source: str | Path) -> tuple[Ra
         if car.car_class not in merge.classes:
             raise InputError(source, f"merge.car_models.{name}.class",
                              f"'{car.car_class}' is not a merged class (merge.classes: {', '.join(merge.classes)})")
+        if car.fuel not in model.fuels:
+            raise InputError(source, f"merge.car_models.{name}.fuel",
+                             f"unknown fuel '{car.fuel}' (fuels: {', '.join(model.fuels)})")
         car_models[name] = CarModel(**{"class": car.car_class, "bop_pace_pct": car.bop_pace_pct,
-                                       "fuel_factor": car.fuel_factor, "reliability": car.reliability})
+                                       "fuel_factor": car.fuel_factor, "fuel_capacity_l": car.fuel_capacity_l,
+                                       "reliability": car.reliability, "fuel": car.fuel})
     traffic = model.traffic.model_copy(update={"reference_field": reference})
     merged = model.model_copy(update={"classes": classes, "car_models": car_models, "traffic": traffic})
     return merged, {name: spec.pace for name, spec in merge.classes.items()}, borrowed

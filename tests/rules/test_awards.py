@@ -362,7 +362,7 @@ def test_accepts_a_rulebook_object_with_an_awards_field():
     ({"policy": {"max_per_competitor": 0}}, "policy.max_per_competitor", "greater than or equal to 1"),
     ({"policy": {"recipient": "driver"}}, "policy.recipient", "'team' or 'car'"),
     ({"rules": [{"id": "x", "kind": "efficiency", "classes": ["GT"], "scoring": {"fast_weight": 0, "energy_weight": 0}}]},
-     "rules[0].scoring", "cannot both be 0"),
+     "rules[0].scoring", "cannot all be 0"),
 ])
 def test_bad_awards_blocks_name_the_field(block, field, words):
     with pytest.raises(InputError) as caught:
