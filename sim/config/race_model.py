@@ -201,6 +201,29 @@ class StrategyModel(StrictModel):
     every_driver_min_stint_share: Annotated[float, Field(gt=0, le=1)] = Field(
         0.75, description="The least a crew member drives when every_driver_drives, as a share of one full-tank "
                           "stint at his pace (a planning target, not a rule: missing it is no breach).")
+    long_race_hours: Annotated[float, Field(gt=0)] = Field(
+        8.0, description="Races at least this long are 'long' for long_race_drive_share.")
+    long_race_spell_stints: Annotated[float, Field(ge=1)] = Field(
+        3.0, description="In long races (with long_race_drive_share), once every minimum is met a driver hands "
+                         "over after about this many full-tank stints in a row when another driver may drive.")
+    long_race_drive_share: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="In long races, once every minimum is met, the fastest driver hands over when he has "
+                          "driven this share of the race (teams share the time among their professionals); "
+                          "none: he drives as long as the rules let him.")
+
+
+class FailureLengthModel(StrictModel):
+    """How the mechanical-failure hazard depends on the race's length. Real retirements are not a constant
+    hazard: IMSA 2023-24 fit -ln(share running) ~ 0.109 per race + 0.0115 per car-hour (1 h 40 to 24 h), a
+    per-race part worth `per_race_hours` hours of the per-hour part. The classes' failure_per_hour holds at
+    `reference_hours` (the 4-hour races it was calibrated on); a race of T hours runs at
+    failure_per_hour x (per_race_hours / T + 1) / (per_race_hours / reference_hours + 1)."""
+
+    reference_hours: Annotated[float, Field(gt=0)]
+    per_race_hours: NonNegative
+
+    def factor(self, hours: float) -> float:
+        return (self.per_race_hours / hours + 1) / (self.per_race_hours / self.reference_hours + 1)
 
 
 class RaceModel(StrictModel):
@@ -214,6 +237,8 @@ class RaceModel(StrictModel):
     weather: WeatherModel
     start: StartModel
     strategy: StrategyModel
+    failure_length: FailureLengthModel | None = Field(
+        None, description="Failure hazard by race length (none: the same per hour in every race).")
 
     @model_validator(mode="after")
     def _car_models_known_classes(self) -> RaceModel:

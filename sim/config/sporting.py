@@ -15,29 +15,57 @@ from sim.config.loader import StrictModel, load_model, resolve_named
 from sim.config.race_model import RATINGS, check_procedures
 
 NonNegative = Annotated[float, Field(ge=0)]
+EVERY_CLASS = "all"   # the drive_time key of rules that bind every class
+
+
+class DriveWindow(StrictModel):
+    """At most `max_minutes` of driving in any `hours` of race time (ACO / IMSA: 4 h in any 6 h)."""
+
+    hours: Annotated[float, Field(gt=0)]
+    max_minutes: Annotated[float, Field(gt=0)]
 
 
 class DriveTimeRule(StrictModel):
-    """Each driver whose rating is in `ratings` (every driver when empty) must drive between min and max."""
+    """Each driver whose rating is in `ratings` (every driver when empty) must drive between min and max,
+    at most `window.max_minutes` in any `window.hours`, and at most `max_continuous_minutes` without
+    leaving the car (stops where he stays in count), in races whose length `race_hours` gives: one length,
+    or a range [from, to]: longer than `from`, up to `to` (so that ranges [4.5, 7], [7, 9] never overlap). `crew_counts` selects crews by how many drivers of a rating they have
+    (Asian LMS 2023: the GT Gold driver may drive 1h15, 1h00 beside two Bronzes)."""
 
     ratings: list[str] = Field(default_factory=list)
     crew_size: Annotated[int, Field(ge=1, le=4)] | None = Field(None, description="Only crews of this size.")
-    race_hours: Annotated[float, Field(gt=0)] | None = Field(None, description="Only races of this length.")
+    crew_counts: dict[str, Annotated[int, Field(ge=0, le=4)]] = Field(
+        default_factory=dict, description="Only crews with exactly this many drivers of each rating named.")
+    race_hours: Annotated[float, Field(gt=0)] | tuple[NonNegative, NonNegative] | None = Field(
+        None, description="Only races of this length (h), or longer than `from` and up to `to`.")
     min_minutes: NonNegative = 0.0
     max_minutes: NonNegative | None = None
+    window: DriveWindow | None = None
+    max_continuous_minutes: Annotated[float, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> DriveTimeRule:
-        unknown = [r for r in self.ratings if r not in RATINGS]
+        unknown = [r for r in [*self.ratings, *self.crew_counts] if r not in RATINGS]
         if unknown:
             raise ValueError(f"unknown rating '{unknown[0]}' (expected {', '.join(RATINGS)})")
         if self.max_minutes is not None and self.max_minutes < self.min_minutes:
             raise ValueError("max_minutes is below min_minutes")
+        if isinstance(self.race_hours, tuple) and self.race_hours[1] < self.race_hours[0]:
+            raise ValueError("race_hours: the range ends before it starts")
         return self
 
-    def applies(self, crew_size: int, hours: float) -> bool:
-        return ((self.crew_size is None or self.crew_size == crew_size)
-                and (self.race_hours is None or abs(self.race_hours - hours) < 1e-9))
+    def applies(self, ratings: tuple[str, ...], hours: float) -> bool:
+        """Whether the rule binds a crew with these ratings in a race of `hours`."""
+        if self.crew_size is not None and self.crew_size != len(ratings):
+            return False
+        if any(ratings.count(rating) != count for rating, count in self.crew_counts.items()):
+            return False
+        span = self.race_hours
+        if span is None:
+            return True
+        if isinstance(span, tuple):
+            return span[0] + 1e-9 < hours <= span[1] + 1e-9
+        return abs(span - hours) < 1e-9
 
 
 class DriveTimePenalty(StrictModel):
@@ -79,7 +107,8 @@ class Sporting(StrictModel):
     neutralisations: list[str] = Field(min_length=1, description="Procedures race control uses.")
     red_flag: bool = Field(True, description="Race control may stop the race (clock keeps running).")
     pit: PitRules
-    drive_time: dict[str, list[DriveTimeRule]] = Field(default_factory=dict, description="Rules per class.")
+    drive_time: dict[str, list[DriveTimeRule]] = Field(
+        default_factory=dict, description=f"Rules per class; those under '{EVERY_CLASS}' bind every class.")
     drive_time_penalty: DriveTimePenalty
     drive_time_minimums_after_red_flag: Literal["scaled", "waived"] = Field(
         "waived", description="After a red flag the minimum drive times shrink in proportion to the time "
@@ -92,8 +121,10 @@ class Sporting(StrictModel):
         check_procedures(self.neutralisations, "neutralisations: ")
         return self
 
-    def drive_rules(self, class_name: str, crew_size: int, hours: float) -> list[DriveTimeRule]:
-        return [rule for rule in self.drive_time.get(class_name, []) if rule.applies(crew_size, hours)]
+    def drive_rules(self, class_name: str, ratings: tuple[str, ...], hours: float) -> list[DriveTimeRule]:
+        """The rules binding a crew with these FIA ratings of this class in a race of `hours`."""
+        rules = [*self.drive_time.get(EVERY_CLASS, []), *self.drive_time.get(class_name, [])]
+        return [rule for rule in rules if rule.applies(ratings, hours)]
 
 
 def load_sporting(name_or_path: str | Path) -> Sporting:

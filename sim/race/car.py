@@ -19,7 +19,7 @@ import simpy
 
 from sim.race import pit
 from sim.race.draws import RaceDay
-from sim.race.drive_rules import stint_time_left
+from sim.race.drive_rules import DriveSpan, spell_caps, stint_cap, stint_time_left
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry, PitStopRecord
 from sim.race.planner import CarPlan, StintPlan, choose_driver
@@ -47,11 +47,12 @@ class Car:
         # the car's constants
         "c", "class_index", "name", "drivers", "pit", "plan", "incident_hazard", "max_drive_s", "car_base", "driver_pace",
         "fastest_driver", "noise_sd", "lap_factor", "stop_cost", "full_laps", "repair_probability",
-        "repair_median_s", "repair_sigma",
+        "repair_median_s", "repair_sigma", "spell_limits",
         # state
         "done", "t_on", "laps_before", "stint_laps", "pace", "debt", "driver", "tank", "fuel_used", "pit_stops",
         "stints_on_tyres", "reserve_used", "drive", "retire_t", "final_laps", "finish_t", "pending_extra",
-        "deadline", "missed_flag", "pending", "parked", "failure_times", "failures", "fail_at")
+        "deadline", "missed_flag", "pending", "parked", "failure_times", "failures", "fail_at", "spans", "in_since",
+        "rule_deadline")
 
     def __init__(self, c: int, race: RaceInput, day: RaceDay, plan: CarPlan, shared: Track) -> None:
         f = race.field
@@ -77,6 +78,7 @@ class Car:
         self.repair_probability = f.repair_probability[c]
         self.repair_median_s = f.repair_median_s[c]
         self.repair_sigma = f.repair_sigma[c]
+        self.spell_limits = f.spell_limits[c] if len(f.drivers[c]) > 1 else None
         self.done = False
         self.t_on = 0.0                 # wall time the current stint's green running starts (pit exit)
         self.laps_before = 0            # laps completed before the current stint
@@ -101,6 +103,9 @@ class Car:
         self.failure_times = day.failure_times[c]
         self.failures = 0
         self.fail_at = self.failure_times[0]
+        self.spans: list[DriveSpan] = []   # every stint: driver, pit exit, pit entry (wall s)
+        self.in_since = math.nan        # when the driver in the car got in (his spell, stops included)
+        self.rule_deadline = False      # the deadline is a window / continuous-driving limit, not the plan's
 
     # ---------------------------------------------------------------- where the car is
     def laps_done(self, now: float) -> tuple[int, float]:
@@ -196,6 +201,11 @@ class Car:
         left = stint_time_left(self.max_drive_s[d], self.drive[d], self.rules.margin / 2, self.t_on, self.deadline)
         return self.race_s + 2 * self.pace - self.t_on <= left
 
+    def near_rule_limit(self) -> bool:
+        """Whether a rule may end this stint early: the driver has a maximum, or a window / continuous-
+        driving limit set the stint's deadline."""
+        return self.rule_deadline or self.max_drive_s[self.driver] < math.inf
+
     def respect_max_drive(self, now: float, t_end: float) -> float:
         """Call the driver in early when a delayed stint would take him past his maximum drive time, or past
         the end the drive-time plan gave his stint (the next drivers need that time)."""
@@ -203,33 +213,59 @@ class Car:
         t_on = self.t_on
         # a full margin: a closed pit lane can keep him out for two more (slow) laps
         left = stint_time_left(self.max_drive_s[d], self.drive[d], self.rules.margin, t_on, self.deadline)
-        if t_end - t_on <= left or self.race_s + self.pace - t_on <= left:
-            return t_end  # within the limit, or the flag comes first
+        if self.race_s + self.pace - t_on <= left:
+            return t_end  # the flag comes first
+        by_plan = not self.rule_deadline and self.deadline - t_on == left
+        if by_plan:
+            if t_end - t_on <= left:
+                return t_end  # within the limit
+            end_of = self.crossing
+        else:
+            # a rule's limit: the stop must come before it even if the pit entry is closed at first, now or
+            # by a Safety Car still to come
+            left -= self.rules.closed_s
+            end_of = self.stop_time
+            if end_of(self.stint_laps) - t_on <= left:
+                return t_end
         k, _ = self.laps_done(now)
         laps = self.stint_laps
-        while laps > k + 1 and self.crossing(laps) - t_on > left:
+        while laps > k + 1 and end_of(laps) - t_on > left:
             laps -= 1
         if laps == self.stint_laps:
             return t_end
         self.stint_laps = laps
         if self.log is not None:
-            by_plan = self.deadline - t_on == left
             why = "at the end of his planned stint" if by_plan else "near the maximum drive time"
             self.log.append(LogEntry(now, self.c, "driver_called_in", f"{self.drivers[d]} {why}"))
         return self.crossing(laps)
+
+    def stop_time(self, laps: int) -> float:
+        """When the car can stop at the end of lap `laps` of this stint: that crossing, or under a closed
+        pit entry (the first Safety-Car laps) the first crossing after it opens, within the reserve."""
+        t = self.crossing(laps)
+        extra = 0
+        while extra <= self.pit.reserve_laps and self.clock.last_end > t and self.control.pit_closed(t):
+            extra += 1
+            t = self.crossing(laps + extra)
+        return t
 
     # ---------------------------------------------------------------- stints
     def start_stint(self, t_on: float, plan: StintPlan, reserve_laps: int) -> None:
         """The next stint from pit exit `t_on`: its driver, its laps (fuel, or the plan's), its mean lap, and
         the wake-up at its end."""
         driver, planned, limit = plan
+        if driver != self.driver or self.in_since != self.in_since:   # (nan: the first stint)
+            self.in_since = t_on
         self.driver = driver
         self.t_on = t_on
         self.deadline = t_on + limit if limit else math.inf
+        self.rule_deadline = False
         self.hazards[self.c] = self.incident_hazard[driver]
         laps = int(self.tank / self.pit.fuel_per_lap) - reserve_laps
         if planned and laps > planned:
             laps = planned
+        if self.spell_limits is not None:
+            laps = self.keep_to_spell_limits(driver, t_on, laps)
         if laps < 1:
             laps = 1
         self.stint_laps = laps
@@ -237,6 +273,21 @@ class Car:
         self.pace = (self.car_base + self.driver_pace[driver]) * self.lap_factor \
             + self.draws.stint_noise(self.noise_sd, laps)
         self.wake_at(self.crossing(laps))
+
+    def keep_to_spell_limits(self, driver: int, t_on: float, laps: int) -> int:
+        """The stint's laps within what the window and continuous-driving rules leave the driver (less the
+        margin and a lap), its end a deadline a delay cannot pass (`respect_max_drive`). A cap under two laps
+        is not kept: nobody else could drive (the plan's last resort), the car takes the penalty."""
+        cap = stint_cap(self.spell_limits, self.spans, driver, t_on, self.in_since) - self.rules.margin
+        lap = (self.car_base + self.driver_pace[driver]) * self.lap_factor
+        if cap >= 2 * lap and cap < math.inf:
+            if t_on + cap < self.deadline:
+                self.deadline = t_on + cap
+                self.rule_deadline = True
+            most = int(cap / lap) - 1
+            if laps > most:
+                laps = most
+        return laps
 
     def close_stint(self, now: float, laps: int, neutral_fuel: bool = False) -> float:
         """The end of the current stint at `now` after `laps` laps: the stint recorded, the driver's time
@@ -251,6 +302,7 @@ class Car:
         if now > t_on:
             clock = self.clock
             self.drive[self.driver] += now - t_on - clock.red_time(t_on, now) if clock.any_red else now - t_on
+            self.spans.append(DriveSpan(self.driver, t_on, now))
             if neutral_fuel and clock.last_end > t_on:
                 used -= (clock.neutral_progress(t_on, now, self.pace) / self.pace) * self.pit.fuel_per_lap \
                     * self.pit.neutral_saving
@@ -271,7 +323,9 @@ class Car:
             remaining = race_s - t_exit
             scale = 1.0
         return choose_driver(self.plan, self.drive, current, remaining, scale, self.fastest_driver, self.driver_pace,
-                             self.full_laps * (self.pace or self.car_base))
+                             self.full_laps * (self.pace or self.car_base),
+                             spell_caps(self.spell_limits, self.spans, len(self.drive), t_exit, current, self.in_since),
+                             t_exit - self.in_since if self.in_since == self.in_since else 0.0)
 
     def enter_pits(self, now: float, laps: int, extra_s: float, forced: bool) -> None:
         """Pit entry after `laps` laps of the stint (`forced`: a repair; `extra_s`: its time): unless the pit

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from sim.race.clock import Period
-from sim.race.drive_rules import first_breach, minimum_scale
+from sim.race.drive_rules import DriveSpan, first_breach, minimum_scale, spell_breach
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry
 from sim.race.outcome import CLASSIFIED, DNF, DSQ, NOT_CLASSIFIED, BestLaps, RaceOutcome
@@ -36,6 +36,7 @@ class RaceEnd:
     retire_t: list[float]
     finish_t: list[float]
     drive: list[list[float]]         # drive time of each crew member (s, red flag excluded)
+    spans: list[list[DriveSpan]]     # each car's stints: driver, pit exit, pit entry (wall s)
     pit_stops: list[int]
     fuel_used: list[float]
     grid_slot: list[int]
@@ -70,6 +71,9 @@ def classify(race: RaceInput, end: RaceEnd) -> RaceOutcome:
         if done[c] or missed[c]:
             continue
         bad = first_breach(drive, mins, maxs, scale)
+        spell = f.spell_limits[c]
+        if bad is None and spell is not None:
+            bad = spell_breach(end.spans[c], spell, len(drive))
         if bad is not None:
             breaches[c] = True
             first_bad[c] = bad
@@ -78,7 +82,8 @@ def classify(race: RaceInput, end: RaceEnd) -> RaceOutcome:
             t = end.drive[c][i]
             end.log.append(LogEntry(time_s[c], c, "drive_time_penalty",
                                     f"{f.drivers[c][i]} drove {t / 60:.1f} min "
-                                    f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min); "
+                                    f"(rules: {f.min_drive_s[c][i] * scale / 60:.0f}-{f.max_drive_s[c][i] / 60:.0f} min"
+                                    f"{'' if f.spell_limits[c] is None else ', window and spell limits'}); "
                                     f"penalty: {penalty.kind}"))
     if first_bad and penalty.kind == "time":
         for c in first_bad:
@@ -106,7 +111,7 @@ def classify(race: RaceInput, end: RaceEnd) -> RaceOutcome:
         pole=np.array(_poles(class_idx, end.qualifying_s), dtype=np.int64),
         pit_stops=np.array(end.pit_stops, dtype=np.int64),
         fuel_used_l=np.array(end.fuel_used), best_laps=BestLaps(end),
-        drive_time_s=[tuple(d) for d in end.drive], grid=np.array(end.grid_slot, dtype=np.int64),
+        drive_time_s=[tuple(d) for d in end.drive], drive_spans=[tuple(s) for s in end.spans], grid=np.array(end.grid_slot, dtype=np.int64),
         wet=end.wet, neutralisations=end.neutralisations,
         drive_time_breaches=np.array(breaches, dtype=bool), events=end.events,
         log=end.log if end.log is not None else [], cancelled_events=end.cancelled_events)

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.config.race_model import RaceModel
 from sim.config.sporting import Sporting
-from sim.race.drive_rules import driver_limits
+from sim.race.drive_rules import StintLimits, driver_limits, stint_limits
 from sim.race.traffic import ClassTraffic, class_traffic, incident_factor, reference_traffic
 
 
@@ -83,6 +83,7 @@ class RaceField:
     qualifying_driver: tuple[int, ...]
     # pit and fuel
     pit_lane_loss_s: float
+    pit_closed_s: float                   # how long a Safety Car can keep the pit entry closed (0: never)
     fuel_per_lap: tuple[float, ...]
     fuel_capacity: tuple[float, ...]
     neutral_fuel_factor: tuple[float, ...]
@@ -107,6 +108,7 @@ class RaceField:
     max_drive_s: tuple[tuple[float, ...], ...]
     min_drivers: tuple[tuple[int, ...], ...]     # drivers with a minimum, per car
     has_drive_rules: tuple[bool, ...]
+    spell_limits: tuple[StintLimits | None, ...]   # window / continuous-driving limits (None: no such rule)
     # race
     race_seconds: float
 
@@ -208,8 +210,9 @@ def build_field(race: RaceInput) -> RaceField:
     fuel_types, energy_per_l, ghg_factor = [], [], []
     tyre_s, tyre_stints, dc_s, pit_sigma = [], [], [], []
     hazard, failure, repair_p, repair_med, repair_sig = [], [], [], [], []
-    min_drive, max_drive = [], []
+    min_drive, max_drive, spells = [], [], []
     max_hazard = 0.0
+    length_factor = model.failure_length.factor(race.hours) if model.failure_length is not None else 1.0
     for index, entry in enumerate(entries):
         cls = model.classes[entry.class_name]
         car = model.car_models[entry.car_model]
@@ -249,13 +252,15 @@ def build_field(race: RaceInput) -> RaceField:
                            * traffic_factor / 3600 for r in entry.ratings)
         hazard.append(per_driver)
         max_hazard += max(per_driver)
-        failure.append(cls.failure_per_hour * car.reliability * entry.reliability / 3600)
+        failure.append(cls.failure_per_hour * car.reliability * entry.reliability * length_factor / 3600)
         repair_p.append(cls.repair_probability)
         repair_med.append(cls.repair_time_s.median)
         repair_sig.append(cls.repair_time_s.sigma)
         mins, maxs = driver_limits(sporting, entry.class_name, entry.ratings, race.hours)
         min_drive.append(mins)
         max_drive.append(maxs)
+        limits = stint_limits(sporting, entry.class_name, entry.ratings, race.hours)
+        spells.append(limits if limits.binding else None)
 
     return RaceField(
         n=n, cars=tuple(e.car for e in entries), teams=tuple(e.team for e in entries),
@@ -268,7 +273,7 @@ def build_field(race: RaceInput) -> RaceField:
         noise_sd=np.array(noise_sd), form_sd=np.array(form_sd),
         pct_s=np.array([ref[e.class_name] / 100 for e in entries]), driver_form_sd=driver_form_sd, qualifying_gain_s=np.array(q_gain),
         qualifying_sd=np.array(q_sd), qualifying_driver=tuple(q_driver),
-        pit_lane_loss_s=venue.pit_lane_loss_s, fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
+        pit_lane_loss_s=venue.pit_lane_loss_s, pit_closed_s=sc_closed_s(race), fuel_per_lap=tuple(fuel_per_lap), fuel_capacity=tuple(capacity),
         neutral_fuel_factor=tuple(neutral), refuel_rate=tuple(refuel_rate), reserve_laps=tuple(reserve),
         fuel_types=tuple(fuel_types), fuel_energy_mj_per_l=tuple(energy_per_l), fuel_ghg_factor=tuple(ghg_factor),
         tyre_change_s=tuple(tyre_s), tyre_stints=tuple(tyre_stints), driver_change_s=tuple(dc_s),
@@ -276,14 +281,24 @@ def build_field(race: RaceInput) -> RaceField:
         failure_rate=np.array(failure), repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),
         repair_sigma=tuple(repair_sig), min_drive_s=tuple(min_drive), max_drive_s=tuple(max_drive),
         min_drivers=tuple(tuple(i for i, m in enumerate(mins) if m > 0) for mins in min_drive),
-        has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs)
-                              for mins, maxs in zip(min_drive, max_drive)),
+        has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs) or spell is not None
+                              for mins, maxs, spell in zip(min_drive, max_drive, spells)),
+        spell_limits=tuple(spells),
         race_seconds=race_seconds)
+
+
+def sc_closed_s(race: RaceInput) -> float:
+    """The time the first Safety-Car laps keep the pit entry closed (`sc_closed_laps` at the Safety Car's
+    speed): what a driver near a drive-time limit keeps in hand (`sim.race.planner`, `sim.race.car`)."""
+    sc = race.model.race_control.procedures.get("SC")
+    if sc is None or "SC" not in race.sporting.neutralisations:
+        return 0.0
+    return race.sporting.pit.sc_closed_laps * race.venue.lap_km / sc.speed_kmh * 3600
 
 
 # Fields of RaceField that are not one value per car, or that depend on the whole field.
 _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", "max_incident_hazard",
-               "pit_lane_loss_s", "race_seconds"}
+               "pit_lane_loss_s", "pit_closed_s", "race_seconds"}
 
 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
@@ -341,7 +356,7 @@ def subset_field(full: RaceField, keep: list[int], race: RaceInput) -> RaceField
         n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),
         traffic_s=traffic_s, incident_hazard=hazard,
         max_incident_hazard=sum([max(per_driver) for per_driver in hazard]),
-        pit_lane_loss_s=full.pit_lane_loss_s, race_seconds=full.race_seconds, **per_car)
+        pit_lane_loss_s=full.pit_lane_loss_s, pit_closed_s=full.pit_closed_s, race_seconds=full.race_seconds, **per_car)
     # per-car constants that do not depend on the rest of the field: selected, not rebuilt
     cached = subset.__dict__
     cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]

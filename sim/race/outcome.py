@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from sim.race.clock import Period
+from sim.race.drive_rules import DriveSpan
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry, format_detail
 
@@ -40,6 +41,7 @@ class RaceOutcome:
     fuel_used_l: np.ndarray
     best_laps: BestLaps       # fastest lap per car, computed on first use (`fastest_lap_s`)
     drive_time_s: list[tuple[float, ...]]
+    drive_spans: list[tuple[DriveSpan, ...]]   # per car, its stints: driver, pit exit, pit entry (wall s)
     grid: np.ndarray            # overall grid slot (0 = pole)
     wet: bool
     neutralisations: list[Period]   # (procedure or RED, start s, end s)

@@ -38,6 +38,7 @@ class PlanConstants(NamedTuple):
     buffer: float                  # the slack kept for drivers still owing rule time (half the longest stint)
     cover_div: float               # race time one more stint covers (longest stint + stop)
     bound_rates: list[float]       # least cost per second of a shortened stint (`plan_next`'s bound)
+    closed_s: float                # how long a Safety Car can keep the pit entry closed (kept in hand below a maximum)
 
 
 class StintPlan(NamedTuple):
@@ -59,7 +60,7 @@ class CarPlan:
     made it (drive times 0, whole race left: the same in every run unless it read today's pace)."""
 
     __slots__ = ("consts", "crew_targets", "required", "min_drive_s", "min_drivers", "max_drive_s",
-                 "has_rules", "full_laps", "margin", "every_driver", "start")
+                 "has_rules", "full_laps", "margin", "every_driver", "start", "free_max_s", "spell_stints")
 
     def __init__(self, field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> None:
         margin = strategy.drive_time_margin_s
@@ -69,6 +70,15 @@ class CarPlan:
         self.min_drive_s = field.min_drive_s[c]
         self.min_drivers = field.min_drivers[c]
         self.max_drive_s = field.max_drive_s[c]
+        # the most each driver drives once the minimums are met: his maximum, in long races also the share
+        # of the race a team gives one driver (strategy.long_race_drive_share)
+        share = strategy.long_race_drive_share
+        if share is not None and len(self.max_drive_s) > 1 and field.race_seconds >= 3600 * strategy.long_race_hours:
+            self.free_max_s = tuple(min(m, share * field.race_seconds) for m in self.max_drive_s)
+            self.spell_stints = strategy.long_race_spell_stints - 0.9   # in the car for more: he hands over
+        else:
+            self.free_max_s = self.max_drive_s
+            self.spell_stints = math.inf
         self.has_rules = field.has_drive_rules[c]
         self.full_laps = field.stint_constants.full_laps[c]
         self.margin = margin
@@ -89,7 +99,7 @@ def plan_constants(field: RaceField, c: int, lap_factor: float, margin: float) -
     loss_rates = [(p - fastest) / p for p in laps]
     return PlanConstants(laps, full_s, longest, loss_rates, [m - margin for m in field.max_drive_s[c]],
                          [2 * p for p in laps], stop, 0.5 * longest, longest + stop,
-                         [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)])
+                         [min(rate, stop / full) for rate, full in zip(loss_rates, full_s)], field.pit_closed_s)
 
 
 def crew_targets(field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> list[float] | None:
@@ -120,14 +130,18 @@ def plan_tables(field: RaceField, lap_factor: float, strategy: StrategyModel) ->
 
 
 def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: float, minimum_scale: float,
-                  fastest: int, laps_today: list[float], stint_today_s: float) -> tuple[StintPlan, bool]:
+                  fastest: int, laps_today: list[float], stint_today_s: float,
+                  caps: Sequence[float] | None = None, spell_s: float = 0.0) -> tuple[StintPlan, bool]:
     """The next stint's plan, and whether it read today's pace (then it is not the same in every run).
 
     `drive`: each driver's time so far; `remaining`: race time left after the stop (red-flag time
     excluded); `minimum_scale`: the share of the minimums still due after a red flag; `fastest`,
     `laps_today`, `stint_today_s`: today's fastest driver, each driver's lap and a full stint at the
     current pace (only the choice once every minimum is met reads them). With every_driver_drives each
-    crew member also has his planning target, dropped when it no longer fits beside the rule minimums."""
+    crew member also has his planning target, dropped when it no longer fits beside the rule minimums.
+    `caps`: per driver, the most he may drive in the next stint under the window and continuous-driving
+    rules (`sim.race.drive_rules.stint_cap`; None: no such rule); `spell_s`: how long the current driver
+    has been in the car (in long races he hands over after strategy.long_race_spell_stints stints)."""
     nd = len(drive)
     if nd == 1:
         return FULL_TANK, False
@@ -156,20 +170,27 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
                 if needs is None or needs is rule_needs:   # copy on first write
                     needs = list(rule_needs) if rule_needs is not None else [0.0] * nd
                 needs[i] = deficit
+    stint_caps = None if caps is None else [cap - plan.margin for cap in caps]
     if needs is None:
-        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s), True
-    choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs)
+        return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps, spell_s), True
+    choice = None
+    if spell_s > plan.spell_stints * stint_today_s and (rule_needs is None or rule_needs[current] <= 0.0):
+        # long in the car and owing no rule time: someone else drives the next stint if the plan fits
+        rested = [-math.inf if i == current else cap for i, cap in enumerate(stint_caps or [math.inf] * nd)]
+        choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, rested)
+    if choice is None:
+        choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, stint_caps)
     if choice is None and needs is not rule_needs:
         # the targets no longer fit (long neutralisations): half of them, else the rule minimums first
         rules = rule_needs or [0.0] * nd
         half = [r + 0.5 * (n - r) for n, r in zip(needs, rules)]
-        choice = plan_next(plan.consts, drive, remaining, current, half, rule_needs)
+        choice = plan_next(plan.consts, drive, remaining, current, half, rule_needs, stint_caps)
         if choice is not None:
             return choice, False
         if rule_needs is None:
-            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s), True
+            return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps, spell_s), True
         needs = rule_needs
-        choice = plan_next(plan.consts, drive, remaining, current, needs, needs)
+        choice = plan_next(plan.consts, drive, remaining, current, needs, needs, stint_caps)
     if choice is None:
         # the rules cannot be met any more: the driver furthest from his minimum
         worst = max(range(nd), key=lambda i: (needs[i], -i))
@@ -177,25 +198,44 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     return choice, False
 
 
-def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s) -> StintPlan:
-    driver = fastest_within_max(drive, plan.max_drive_s, laps_today, fastest, current, remaining, stint_today_s,
-                                plan.margin)
+def _free_choice(plan: CarPlan, drive, current, remaining, fastest, laps_today, stint_today_s, caps,
+                 spell_s) -> StintPlan:
+    tired = current if spell_s > plan.spell_stints * stint_today_s else None
+    driver = fastest_within_max(drive, plan.free_max_s, laps_today, fastest, current, remaining, stint_today_s,
+                                plan.margin, caps, plan.max_drive_s, tired)
     return StintPlan(driver, 0, 0.0)
 
 
 def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[float], fastest: int, current: int,
-                       remaining: float, stint_s: float, margin: float) -> int:
+                       remaining: float, stint_s: float, margin: float, caps: Sequence[float] | None = None,
+                       rule_maxs: tuple[float, ...] | None = None, tired: int | None = None) -> int:
     """Every minimum is met: the fastest driver (today's pace, as seen in the race) who can do a full
-    stint under his maximum; the current driver stays in when he is as fast."""
+    stint under his maximum (and under what the window and continuous rules leave him, `caps`); the
+    current driver stays in when he is as fast. `maxs` may be below the rules' maximums (`rule_maxs`: a
+    team's share of a long race); when nobody fits those, the driver who drove least within the rules.
+    A `tired` driver (long in the car in a long race) hands over when anybody else fits."""
     tail = remaining + stint_s / 20   # + the lap run after time expires
     need = 1.25 * (stint_s if stint_s < tail else tail) + margin
-    if drive[fastest] + need <= maxs[fastest]:
-        if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current]:
+    if caps is None:
+        caps = (math.inf,) * len(drive)
+    if tired is not None:
+        hard = rule_maxs or maxs
+        if any(i != tired and drive[i] + need <= hard[i] and need <= caps[i] for i in range(len(drive))):
+            caps = [-math.inf if i == tired else cap for i, cap in enumerate(caps)]
+    if drive[fastest] + need <= maxs[fastest] and need <= caps[fastest]:
+        if current != fastest and laps[current] <= laps[fastest] and drive[current] + need <= maxs[current] \
+                and need <= caps[current]:
             return current
         return fastest
-    allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i]]
+    allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i] and need <= caps[i]]
+    if not allowed and rule_maxs is not None:
+        # everybody has had his share: the one who drove least, within the rules
+        maxs = rule_maxs
+        allowed = [i for i in range(len(drive)) if drive[i] + need <= maxs[i] and need <= caps[i]]
+        if allowed:
+            return min(allowed, key=lambda i: (drive[i], i))
     if not allowed:
-        return max(range(len(drive)), key=lambda i: (maxs[i] - drive[i], -i))
+        return max(range(len(drive)), key=lambda i: (min(maxs[i] - drive[i], caps[i]), -i))
     best = min(allowed, key=lambda i: (laps[i], i))
     if current in allowed and laps[current] <= laps[best]:
         return current
@@ -203,7 +243,7 @@ def fastest_within_max(drive: list[float], maxs: tuple[float, ...], laps: list[f
 
 
 def plan_next(consts: PlanConstants, drive: list[float], remaining: float, current: int, needs: Sequence[float],
-              rule_needs: Sequence[float] | None) -> StintPlan | None:
+              rule_needs: Sequence[float] | None, caps: Sequence[float] | None = None) -> StintPlan | None:
     """Stint plan of a car whose drivers still owe minimum time (`needs`, s). For each candidate: the
     longest stint (fuel, 80 % of what his maximum leaves) after which the rest of the race still gives
     every driver his minimum: each short driver needs ceil(deficit / full stint) more stints, a stint is
@@ -213,14 +253,15 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     of `needs` are every_driver_drives targets) little slack cost more, under a tenth of a stint only when
     nothing else fits, and a target-only driver costs a stop more while others still owe rule time (the
     rule minimums first, so a late neutralisation or a closed pit lane eats into the target, not into a
-    minimum). None when no candidate fits (time lost in the garage or to a red flag).
+    minimum). A candidate's stint is also capped by what the window and continuous-driving rules leave him
+    (`caps`, already less the margin). None when no candidate fits (time lost in the garage or to a red flag).
 
     Hot (a call at nearly every stop; measured in docs/performance.md): the candidate key (last resort,
     cost, not the current driver, index) is compared field by field instead of as a tuple; the driver
     owing the most time goes first (the winner in ~80 % of plans), so the cost bound skips more of the
     others, and the index in the key keeps the choice independent of that order."""
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, bound_rates = consts
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, bound_rates, closed = consts
     ceil = math.ceil
     # drive time left under the maxima (infinite as soon as one driver has none: inf - d = inf)
     cap_total = 0.0
@@ -259,7 +300,12 @@ def plan_next(consts: PlanConstants, drive: list[float], remaining: float, curre
     last_start = remaining - stop            # this stint must end by then (plus someone's 2 laps)
     last_resort = 0.2 * buffer
     for x in _CANDIDATE_ORDER[nd][first]:
-        cap = 0.8 * (max_less_margin[x] - drive[x])   # neutralisations can stretch a stint
+        left_x = max_less_margin[x] - drive[x]
+        cap = 0.8 * left_x                             # neutralisations can stretch a stint ...
+        if left_x - closed < cap:
+            cap = left_x - closed                      # ... and a Safety Car keep the pit entry closed
+        if caps is not None and caps[x] < cap:
+            cap = caps[x]                              # the car calls him in by this deadline
         two_p = two_laps[x]
         if cap < two_p:
             continue                         # at his maximum

@@ -245,6 +245,12 @@ class RaceControl:
                 if t_end < period_end or car.fail_at < period_end:
                     car.wake_at(car.respect_max_drive(now, t_end))
                     continue
+            if car.near_rule_limit():
+                # a driver a maximum binds may have to come in while the period runs
+                t_stop = car.respect_max_drive(now, car.crossing(car.stint_laps))
+                if t_stop < period_end:
+                    car.wake_at(t_stop)
+                    continue
             car.park()   # a stint end at or after the period's end only moves later
 
     def pit_opens(self, ev: simpy.Timeout) -> None:

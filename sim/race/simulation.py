@@ -88,6 +88,7 @@ class RaceSimulation:
             done=[car.done for car in cars], missed_flag=[car.missed_flag for car in cars],
             final_laps=[car.final_laps for car in cars], retire_t=[car.retire_t for car in cars],
             finish_t=[car.finish_t for car in cars], drive=[car.drive for car in cars],
+            spans=[car.spans for car in cars],
             pit_stops=[car.pit_stops for car in cars], fuel_used=[car.fuel_used for car in cars],
             grid_slot=self.day.grid_slot, qualifying_s=self.day.qualifying_s,
             red_s=self.clock.red_time(0.0, race_s), wet=self.day.weather.wet,

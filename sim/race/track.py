@@ -56,10 +56,11 @@ class Tally:
 class StopRules:
     """The race-wide constants of a stop and of the drive-time margin."""
 
-    __slots__ = ("margin", "min_refuel_s", "overlap", "pit_lane_loss_s")
+    __slots__ = ("margin", "min_refuel_s", "overlap", "pit_lane_loss_s", "closed_s")
 
     def __init__(self, race: RaceInput) -> None:
         self.margin = race.model.strategy.drive_time_margin_s
+        self.closed_s = race.field.pit_closed_s   # a driver near a rule's limit keeps this in hand
         self.min_refuel_s = race.sporting.pit.min_refuel_s
         self.overlap = race.sporting.pit.refuel_tyres_overlap
         self.pit_lane_loss_s = race.field.pit_lane_loss_s

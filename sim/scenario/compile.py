@@ -229,7 +229,7 @@ def _check_drive_times(sporting: Sporting, entries: tuple[CompiledEntry, ...], h
     """Refuse drive-time rules no crew could meet in a race of this length."""
     race_minutes = hours * 60
     for entry in entries:
-        rules = sporting.drive_rules(entry.class_name, len(entry.drivers), hours)
+        rules = sporting.drive_rules(entry.class_name, entry.ratings, hours)
         needed = 0.0
         for rating in entry.ratings:
             needed += max((rule.min_minutes for rule in rules if not rule.ratings or rating in rule.ratings),
@@ -238,6 +238,13 @@ def _check_drive_times(sporting: Sporting, entries: tuple[CompiledEntry, ...], h
         for rating in entry.ratings:
             limits = [rule.max_minutes for rule in rules
                       if rule.max_minutes is not None and (not rule.ratings or rating in rule.ratings)]
+            windows = [rule.window for rule in rules
+                       if rule.window is not None and (not rule.ratings or rating in rule.ratings)]
+            if windows:   # at most max_minutes in every window of the race: a full window, then a part one
+                hours_w = max(w.hours for w in windows)
+                allowed = min(w.max_minutes for w in windows)
+                full, rest = divmod(race_minutes, hours_w * 60)
+                limits.append(full * allowed + min(rest, allowed))
             capacity += min(limits) if limits else race_minutes
         if needed > race_minutes or capacity < race_minutes:
             raise InputError(f"configs/sporting/{sporting.name}.yaml", f"drive_time.{entry.class_name}",

@@ -1,5 +1,6 @@
 """The stint plan meets the drive-time rules: on the default scenario (42 cars; GT Pro-Am crews of
-Bronze-Bronze-Platinum, each Bronze 70 min in 4 h under configs/sporting/asian-lms.yaml) breaches
+Bronze-Bronze-Platinum, each Bronze 45 min and the Platinum at most 60 min in 4 h under the ALMS 2023
+rules of configs/sporting/asian-lms.yaml) breaches
 only follow lost time, and the share of classified cars is in the range of real Asian LMS races
 (ALMS 2023: 0.78-0.85, data/real/asian_lms_2023)."""
 
@@ -112,10 +113,11 @@ def test_a_free_stint_before_the_bronze_leaves_him_his_time():
     race = compile_scenario(ROOT / "scenarios" / "default.yaml").races[0]
     f = race.field
     c = f.categories.index("Gold Cup")
-    assert f.min_drive_s[c][0] > 0 and f.min_drive_s[c][1] == f.min_drive_s[c][2] == 0
     plan = plan_tables(f, 1.0, race.model.strategy)[c]
-    full_stint = plan.full_laps * max(plan.consts.laps)
     drive = [f.min_drive_s[c][0] - 1200.0, 3000.0, 3000.0]
+    # only the Bronze still owes time (ALMS 2023: the Silver's 45 min are met; the Gold has no minimum)
+    assert f.min_drive_s[c][0] > 0 and f.min_drive_s[c][1] + plan.margin <= drive[1] and f.min_drive_s[c][2] == 0
+    full_stint = plan.full_laps * max(plan.consts.laps)
     need = 1200.0 + plan.margin
     stop = plan.consts.stop
     chosen = []
@@ -139,30 +141,42 @@ def _ordinary_cars(race, outcome):
 def test_every_crew_member_drives_a_stint(default_races):
     """strategy.every_driver_drives (default on): every nominated driver of a classified car drives at
     least about one stint (0.6 x a full tank at the car's average race lap, a lower bound of the planned
-    0.75 of a full-tank stint at his own pace)."""
-    checked = 0
+    0.75 of a full-tank stint at his own pace), or, where a maximum is shorter than that (ALMS 2023: a GT
+    Platinum beside two Bronzes, 60 min), most of what the maximum allows: 0.75 of it less the margin.
+    When the targets no longer fit beside a long rule minimum (ALMS 2023: an LMP3 Bronze alone 1h45) in a
+    race that lost most of an hour to neutralisations, the planner halves them (`choose_driver`): then at
+    least half of that, and rarely (under 1 % of the drivers checked)."""
+    checked = halved = 0
     for race, o in default_races:
         f = race.field
         full_laps = f.stint_constants[0]
+        neutral_min = sum(end - start for _, start, end in o.neutralisations) / 60
         for c in _ordinary_cars(race, o):
             average_lap = o.time_s[c] / o.laps[c]
             for i in range(len(f.drivers[c])):
                 checked += 1
-                assert o.drive_time_s[c][i] >= 0.6 * full_laps[c] * average_lap, (
-                    race.race_id, f.cars[c], f.ratings[c], o.drive_time_s[c])
+                stint = 0.6 * full_laps[c] * average_lap
+                allowed = 0.75 * (f.max_drive_s[c][i] - race.model.strategy.drive_time_margin_s)
+                bound = min(stint, allowed)
+                if o.drive_time_s[c][i] < bound and neutral_min >= 45 and o.drive_time_s[c][i] >= 0.5 * bound:
+                    halved += 1
+                    continue
+                assert o.drive_time_s[c][i] >= bound, (race.race_id, f.cars[c], f.ratings[c], o.drive_time_s[c])
     assert checked > 2000
+    assert halved <= 0.01 * checked, halved
 
 
 def test_pro_am_platinum_takes_the_time_the_bronzes_leave(default_races):
-    """Bronze-Bronze-Platinum (70 min each Bronze in 4 h): the Platinum drives a full stint of the
-    ~100 min the minimums leave (before every_driver_drives: in ~40 % of races, mean 14 min)."""
+    """Bronze-Bronze-Platinum (45 min each Bronze in 4 h, the Platinum at most 60 min): the Platinum
+    drives a full stint of what the rules leave him (before every_driver_drives: in ~40 % of races, mean
+    14 min, under the earlier assumed 70-min minimums)."""
     platinum, leftover = [], []
     for race, o in default_races:
         f = race.field
         for c in _ordinary_cars(race, o):
             if f.categories[c] == "Pro-Am":
                 platinum.append(o.drive_time_s[c][2])
-                leftover.append(f.race_seconds - f.min_drive_s[c][0] - f.min_drive_s[c][1])
+                leftover.append(min(f.race_seconds - f.min_drive_s[c][0] - f.min_drive_s[c][1], f.max_drive_s[c][2]))
     assert len(platinum) > 300
     assert min(platinum) > 0.0
     assert np.mean(platinum) >= 0.5 * np.mean(leftover), (np.mean(platinum) / 60, np.mean(leftover) / 60)

@@ -33,13 +33,15 @@ def reference_constants(field, c: int, lap_factor: float, margin: float) -> tupl
     max_less_margin = [field.max_drive_s[c][i] - margin for i in range(nd)]
     loss_rates = [(p - fastest_lap) / p for p in laps]
     return (laps, full_s, longest, loss_rates, max_less_margin, [2 * p for p in laps],
-            stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)])
+            stop, 0.5 * longest, longest + stop, [min(loss_rates[i], stop / full_s[i]) for i in range(nd)],
+            field.pit_closed_s)
 
 
-def reference_plan(consts, drive, remaining, current, needs, rule_needs):
-    """The planner's full search as it was written before the speed work: every candidate, tuple keys."""
+def reference_plan(consts, drive, remaining, current, needs, rule_needs, stint_caps=None):
+    """The planner's full search as it was written before the speed work: every candidate, tuple keys
+    (`stint_caps`: the window / continuous-driving caps, added since)."""
     nd = len(drive)
-    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _ = consts
+    laps, full_s, longest, loss_rates, max_less_margin, two_laps, stop, buffer, cover_div, _, closed = consts
     caps = [max_less_margin[i] - drive[i] for i in range(nd)]
     cap_total = sum(caps)
     need_total, stints_total, own_stints = 0.0, 0, [0] * nd
@@ -57,7 +59,9 @@ def reference_plan(consts, drive, remaining, current, needs, rule_needs):
     best_key = choice = None
     last_start = remaining - stop
     for x in range(nd):
-        cap, p, two_p = 0.8 * caps[x], laps[x], two_laps[x]
+        cap, p, two_p = min(0.8 * caps[x], caps[x] - closed), laps[x], two_laps[x]
+        if stint_caps is not None:
+            cap = min(cap, stint_caps[x])
         if cap < two_p:
             continue
         lx, need_x, rule_x, loss_rate = full_s[x], needs[x], rule_needs[x], loss_rates[x]
@@ -127,9 +131,9 @@ def test_planner_decides_as_the_reference_search_at_every_stop(default_scenario,
     fast = planner.plan_next
     compared = []
 
-    def both(consts, drive, remaining, current, needs, rule_needs):
-        expected = reference_plan(consts, drive, remaining, current, needs, rule_needs)
-        got = fast(consts, drive, remaining, current, needs, rule_needs)
+    def both(consts, drive, remaining, current, needs, rule_needs, caps=None):
+        expected = reference_plan(consts, drive, remaining, current, needs, rule_needs, caps)
+        got = fast(consts, drive, remaining, current, needs, rule_needs, caps)
         assert got == expected, (remaining, current, needs, rule_needs, got, expected)
         compared.append(got)
         return got
