@@ -82,6 +82,10 @@ class PitRules(StrictModel):
     closed_under: list[str] = Field(default_factory=list, description="Procedures that close the pit entry.")
     sc_closed_laps: Annotated[int, Field(ge=0)] = Field(
         0, description="No normal stop in the first N laps behind the Safety Car.")
+    caution_stop_fraction: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None, description="The series' habit of pitting under a neutralisation: a car comes in when one starts once "
+                          "this share of its planned stint is done (none: the race model's "
+                          "strategy.pit_under_neutralisation_fraction).")
 
     @model_validator(mode="after")
     def _known(self) -> PitRules:

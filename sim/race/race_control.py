@@ -62,7 +62,11 @@ class RaceControl:
         self.pit_lane_loss_s = f.pit_lane_loss_s
         self.incident_factor = day.weather.incident_factor
         self.max_hazard = day.max_hazard
-        self.pit_fraction = model.strategy.pit_under_neutralisation_fraction
+        # the series' own caution-stop habit, when it has one: it stops whoever drives (the stop re-plans the
+        # drivers, and one who still owes time stays in); else the model's: cars well into their stint
+        own = sporting.pit.caution_stop_fraction
+        self.pit_fraction = model.strategy.pit_under_neutralisation_fraction if own is None else own
+        self.spare_owing_drivers = own is None
         self.margin = model.strategy.drive_time_margin_s
         self.pit_open_at = 0.0
         self.period_end: PeriodEnd | None = None
@@ -271,14 +275,15 @@ class RaceControl:
             # wall time overstates progress, so this cheap test never skips a car that is far enough in
             if now - t_on < fraction * (stint_laps - 1) * pace * 0.9:
                 continue
-            d = car.driver
-            minimum = car.plan.min_drive_s[d]
-            minimum = minimum + margin if minimum > 0.0 else 0.0
-            crew = car.plan.crew_targets
-            if crew is not None and crew[d] > minimum:
-                minimum = crew[d]
-            if minimum > 0.0 and car.drive[d] + (now - t_on) < minimum:
-                continue  # this driver still needs the time
+            if self.spare_owing_drivers:
+                d = car.driver
+                minimum = car.plan.min_drive_s[d]
+                minimum = minimum + margin if minimum > 0.0 else 0.0
+                crew = car.plan.crew_targets
+                if crew is not None and crew[d] > minimum:
+                    minimum = crew[d]
+                if minimum > 0.0 and car.drive[d] + (now - t_on) < minimum:
+                    continue  # this driver still needs the time
             k, _ = car.laps_done(now)
             if k + 1 >= stint_laps or (k + 1) < fraction * stint_laps:
                 continue

@@ -67,10 +67,11 @@ def test_class_winner_distances_relative_to_gtp(simulated, measured, venue, clas
         assert abs(sim - real) <= 0.04, (venue, scenario, name, sim, real)
 
 
-@pytest.mark.xfail(strict=True, reason="Sebring's GT3 winners run 0.90 of the GTP winner's laps against 0.93-0.94 "
-                                       "real: the model runs fewer cautions there (0.67 /h against 1.0), and under "
-                                       "a caution every class runs at the same speed")
 def test_sebring_gt3_distances_relative_to_gtp(simulated, measured):
+    """Sebring's GT3 winners over the GTP winner's laps, within 0.04 of the real 0.93-0.94. Near the edge
+    (0.90-0.92 simulated; 0.90 before IMSA's caution stops, sporting pit.caution_stop_fraction): the model
+    still runs fewer cautions there (0.71 /h against 1.0), and under a caution every class runs at the
+    same speed."""
     for scenario, name, sim, real in _class_ratios(simulated, measured, "sebring", ("GTD PRO", "GTD")):
         assert abs(sim - real) <= 0.04, (scenario, name, sim, real)
 
@@ -124,8 +125,9 @@ def test_drivers_within_the_window_rule(simulated, venue):
 
 
 @pytest.mark.xfail(strict=True, reason="stints run ~20 % longer than IMSA's (the IMSA classes borrow the "
-                                       "ACO classes' fuel and the cars pit at fewer cautions): 9-12 stops "
-                                       "per car against 10-18 real")
+                                       "ACO classes' fuel): 11-14 stops per car against 10-18 real, LMP2 and "
+                                       "LMP3 13 and 11 against 15-18 and 13-14, though the cars now pit at "
+                                       "IMSA's measured share of cautions")
 @pytest.mark.parametrize("venue", ["sebring", "road-atlanta"])
 def test_pit_stops_per_car_in_the_real_range(simulated, real_data, venue):
     ranges, _ = real_ranges(real_data, venue)
