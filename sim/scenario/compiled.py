@@ -21,6 +21,7 @@ from sim.config.sporting import Sporting
 from sim.errors import InputError
 from sim.race.field import RaceField, build_field, subset_field
 from sim.season_plan import ChampionshipInfo, SeasonPlan
+from sim.sun import Clock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +52,8 @@ class VenueParams:
     incident_factor: float
     rain_probability: tuple[float, ...]
     region: str = ""
+    clock: Clock | None = None   # where the sun is reckoned from (sim.sun); None: no darkness
+    floodlit: bool = False       # lit for night racing: races there run as in daylight
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +74,8 @@ class CompiledRace:
     sporting: Sporting
     bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
     championship: str = ""  # championship id (rulebook name) when a scenario runs several
+    # (from, to) seconds after the start run in darkness at an unlit venue (sun times, `sim.sun`)
+    darkness: tuple[tuple[float, float], ...] = ()
 
     @property
     def month(self) -> int:
