@@ -41,9 +41,14 @@ def _mean_lap(outcome) -> float:
 def test_the_real_long_races_run_into_darkness_and_lit_or_daytime_races_do_not(default_races):
     imsa = compile_scenario("scenarios/imsa-2023.yaml").races
     dark = {race.venue.key: race.darkness for race in imsa if race.darkness}
-    assert set(dark) == {"sebring", "road-atlanta"}
-    # Yas Marina's second race (16:00-20:00 in February) ends after sunset, under the floodlights
-    assert all(not race.darkness for race in default_races)
+    assert set(dark) == {"sebring", "road-atlanta"}   # Daytona: lit oval (configs/venues.yaml)
+    # Yas Marina's second race (16:00-20:00 in February) ends after sunset, under the floodlights; Dubai
+    # lights only its pit straight: its 15:00 races run their last hour in the dark; the rest is daylight
+    dark = {race.venue.key for race in default_races if race.darkness}
+    assert dark == {"dubai"}
+    for race in (race for race in default_races if race.darkness):
+        (since, to), = race.darkness
+        assert 2.9 < since / 3600 < 3.2 and to == race.hours * 3600
 
 
 def test_a_race_in_darkness_runs_slower_by_its_class_factor(default_races):
