@@ -81,6 +81,22 @@ class CompiledRace:
     def month(self) -> int:
         return self.date.month
 
+    def darkness_text(self) -> str:
+        """The race's darkness in local clock times, e.g. '2.6 h in darkness: 19:35 to the flag (22:10)'."""
+        if not self.darkness:
+            return ""
+        hours, minutes = self.start_local.split(":")
+        start = int(hours) * 60 + int(minutes)
+
+        def clock(seconds: float) -> str:
+            at = round(start + seconds / 60) % 1440
+            return f"{at // 60:02d}:{at % 60:02d}"
+
+        spans = [f"{clock(since)} to {'the flag (' + clock(to) + ')' if to >= self.hours * 3600 else clock(to)}"
+                 for since, to in self.darkness]
+        dark = sum(to - since for since, to in self.darkness) / 3600
+        return f"{dark:.1f} h in darkness (unlit venue, local time): {', '.join(spans)}"
+
     @property
     def wet_probability(self) -> float:
         return self.venue.rain_probability[self.date.month - 1]

@@ -94,3 +94,38 @@ def test_sunset_is_in_the_event_log(default_races):
     log = run_race(_with_night(race, ((race_s - 1800, race_s),)), race_rng(4, 0, 0)).log
     (entry,) = [e for e in log if e.event == "darkness"]
     assert entry.time_s == race_s - 1800 and "until the flag" in entry.detail
+
+
+def test_the_night_factors_are_the_measured_ones(real_data):
+    """Each IMSA class's lap factor lies in the 95 % interval measured in the Sebring and Petit Le Mans lap
+    exports (1.0 where that interval holds 1.0), and the incident factor in the cautions' interval."""
+    from tools.calibrate import load_imsa_laps
+    from tools.measure_night import cautions, pace_effect, with_darkness
+
+    laps, _ = with_darkness(load_imsa_laps(real_data))
+    night = compile_scenario("scenarios/imsa-2023.yaml").model.night
+    measured = pace_effect(laps).set_index("class")
+    for name, row in measured.iterrows():
+        factor = night.lap_factor[{"GTDPRO": "GTD PRO"}.get(name, name)]
+        if row.ci95_low <= 1.0 <= row.ci95_high:
+            assert factor == 1.0, name
+        else:
+            assert row.ci95_low <= factor <= row.ci95_high, (name, factor, row)
+    caution = cautions(laps)
+    assert caution["ci95_low"] <= night.incident_factor <= caution["ci95_high"]
+
+
+def test_sim_race_says_when_a_race_runs_into_darkness(tmp_path):
+    """Dubai's first race (15:00, 31 January 2026) ends an hour after sunset: the command says so, in local
+    time, and the event log has the sunset."""
+    import pandas as pd
+
+    from tests.conftest import run_cli
+
+    log = tmp_path / "log.csv"
+    code, _, err = run_cli("race", "default", "--race", "R5", "--seed", "1", "--out", str(tmp_path / "r5.csv"),
+                           "--log", str(log))
+    assert code == 0
+    assert "R5: 1.0 h in darkness (unlit venue, local time): 18:02 to the flag (19:00)" in err
+    events = pd.read_csv(log)
+    assert (events["event"] == "darkness").sum() == 1
