@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim import sun
+import sim.sun as sun
 from sim.calendar.geo import Place
 from sim.errors import InputError
 
