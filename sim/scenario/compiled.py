@@ -71,6 +71,7 @@ class CompiledRace:
     sporting: Sporting
     bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
     championship: str = ""  # championship id (rulebook name) when a scenario runs several
+    distance_km: float | None = None   # the race also ends when the leader completes this distance
 
     @property
     def month(self) -> int:
