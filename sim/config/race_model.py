@@ -217,9 +217,7 @@ class FailureLengthModel(StrictModel):
     hazard: IMSA 2023-24 fit -ln(share running) ~ 0.109 per race + 0.0115 per car-hour (1 h 40 to 24 h), a
     per-race part worth `per_race_hours` hours of the per-hour part. The classes' failure_per_hour holds at
     `reference_hours` (the 4-hour races it was calibrated on); a race of T hours runs at
-    failure_per_hour x (per_race_hours / T + 1) / (per_race_hours / reference_hours + 1). In a race longer than
-    the reference the failures keep the reference hazard (a failure stops a car on track, and may neutralise,
-    as often: real cautions per hour do not fall with length) and only that factor of them take their course."""
+    failure_per_hour x (per_race_hours / T + 1) / (per_race_hours / reference_hours + 1)."""
 
     reference_hours: Annotated[float, Field(gt=0)]
     per_race_hours: NonNegative

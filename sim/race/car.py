@@ -47,7 +47,7 @@ class Car:
         # the car's constants
         "c", "class_index", "name", "drivers", "pit", "plan", "incident_hazard", "max_drive_s", "car_base", "driver_pace",
         "fastest_driver", "noise_sd", "lap_factor", "stop_cost", "full_laps", "repair_probability",
-        "repair_median_s", "repair_sigma", "spell_limits", "stoppage_only_share",
+        "repair_median_s", "repair_sigma", "spell_limits",
         # state
         "done", "t_on", "laps_before", "stint_laps", "pace", "debt", "driver", "tank", "fuel_used", "pit_stops",
         "stints_on_tyres", "reserve_used", "drive", "retire_t", "final_laps", "finish_t", "pending_extra",
@@ -78,7 +78,6 @@ class Car:
         self.repair_probability = f.repair_probability[c]
         self.repair_median_s = f.repair_median_s[c]
         self.repair_sigma = f.repair_sigma[c]
-        self.stoppage_only_share = f.stoppage_only_share
         self.spell_limits = f.spell_limits[c] if len(f.drivers[c]) > 1 else None
         self.done = False
         self.t_on = 0.0                 # wall time the current stint's green running starts (pit exit)
@@ -173,14 +172,14 @@ class Car:
         if self.done:
             return
         now = self.env.now
-        failed = self.fail_at <= now + EPS
-        if failed and self.fail(now):
+        if self.fail_at <= now + EPS:
+            self.fail(now)
             return
         laps = self.stint_laps
-        if failed or self.debt != ev.debt:
-            # a failure that cost nothing, or a time loss since the wake-up was planned (a spin, a penalty,
-            # Safety Car bunching) that may have delayed the stint: is this its end? (a neutralisation moves
-            # the wake-ups it delays itself when it starts, see `RaceControl.delay_pending`)
+        if self.debt != ev.debt:
+            # a time loss since the wake-up was planned (a spin, a penalty, Safety Car bunching) may have
+            # delayed the stint: is this still its end? (a neutralisation moves the wake-ups it delays itself
+            # when it starts, see `RaceControl.delay_pending`, so only time losses count here)
             t_end = self.crossing(laps)
             if t_end > now + EPS:
                 clock = self.clock
@@ -374,36 +373,26 @@ class Car:
         self.start_stint(now + duration, plan, pit_constants.reserve_laps)
 
     # ---------------------------------------------------------------- failures and retirement
-    def fail(self, now: float) -> bool:
-        """A mechanical failure: repaired in the garage (one ending after the flag is a retirement) or retired; race
-        control may neutralise for a car stopped on track. A long race's failure beyond those that take their
-        course (`stoppage_only_share`) stops the car as often, then it is repaired; else it cost nothing (False)."""
+    def fail(self, now: float) -> None:
+        """A mechanical failure: repaired in the garage (a repair that would end after the flag is a
+        retirement) or retired, then race control may neutralise for the car stopped on track."""
         self.failures += 1
         self.fail_at = self.failure_times[self.failures] if self.failures < len(self.failure_times) else math.inf
         draws = self.draws
         repair = self.repair_median_s * math.exp(self.repair_sigma * next(draws.normals))
-        stops_on_track = next(draws.uniforms) >= self.repair_probability
-        extra = self.stoppage_only_share and next(draws.uniforms) < self.stoppage_only_share
-        if extra and not stops_on_track:
-            return False
-        if repaired := (extra or not stops_on_track) and now + repair < self.race_s:
-            self._repair(now, repair)   # in the garage before race control acts on the stopped car
-        else:
-            self.retire(now, "mechanical failure")
-        if extra or not repaired:
-            self.control.car_stopped(self, now)
-        return True
-
-    def _repair(self, now: float, repair: float) -> None:
-        """A garage repair of `repair` seconds: now, or added to the stop the car is already making."""
-        if self.log is not None:
-            self.log.append(LogEntry(now, self.c, "failure", f"repaired in the garage, {repair:.0f} s"))
-        if now < self.t_on:
-            self.t_on += repair
-            self.wake_at(self.crossing(self.stint_laps))
-        else:
-            k, _ = self.laps_done(now)
-            self.enter_pits(now, min(k, self.stint_laps), repair, forced=True)
+        if next(draws.uniforms) < self.repair_probability and now + repair < self.race_s:
+            if self.log is not None:
+                self.log.append(LogEntry(now, self.c, "failure", f"repaired in the garage, {repair:.0f} s"))
+            if now < self.t_on:
+                # already in the pit lane: the stop gets longer
+                self.t_on += repair
+                self.wake_at(self.crossing(self.stint_laps))
+            else:
+                k, _ = self.laps_done(now)
+                self.enter_pits(now, min(k, self.stint_laps), repair, forced=True)
+            return
+        self.retire(now, "mechanical failure")
+        self.control.car_stopped(self, now)
 
     def retire(self, now: float, reason: str) -> None:
         """Out of the race at `now`: the laps of the stint so far count."""

@@ -100,9 +100,6 @@ class RaceField:
     incident_hazard: tuple[tuple[float, ...], ...]   # per car, per driver; dry
     max_incident_hazard: float                        # sum over cars of their highest driver hazard
     failure_rate: np.ndarray
-    # share of failures beyond those a race longer than the reference lets count (failure_length): they stop
-    # the car on track as often as the reference race's failures (a cause of cautions), then it is repaired
-    stoppage_only_share: float
     repair_probability: tuple[float, ...]
     repair_median_s: tuple[float, ...]
     repair_sigma: tuple[float, ...]
@@ -216,10 +213,6 @@ def build_field(race: RaceInput) -> RaceField:
     min_drive, max_drive, spells = [], [], []
     max_hazard = 0.0
     length_factor = model.failure_length.factor(race.hours) if model.failure_length is not None else 1.0
-    # longer than the reference race: failures at the reference hazard (real cautions per hour do not fall with
-    # length), only `length_factor` of them taking their course (real retirements per hour do)
-    stoppage_only_share = max(0.0, 1.0 - length_factor)
-    length_factor = max(length_factor, 1.0)
     for index, entry in enumerate(entries):
         cls = model.classes[entry.class_name]
         car = model.car_models[entry.car_model]
@@ -285,7 +278,7 @@ def build_field(race: RaceInput) -> RaceField:
         fuel_types=tuple(fuel_types), fuel_energy_mj_per_l=tuple(energy_per_l), fuel_ghg_factor=tuple(ghg_factor),
         tyre_change_s=tuple(tyre_s), tyre_stints=tuple(tyre_stints), driver_change_s=tuple(dc_s),
         pit_sigma=tuple(pit_sigma), incident_hazard=tuple(hazard), max_incident_hazard=max_hazard,
-        failure_rate=np.array(failure), stoppage_only_share=stoppage_only_share, repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),
+        failure_rate=np.array(failure), repair_probability=tuple(repair_p), repair_median_s=tuple(repair_med),
         repair_sigma=tuple(repair_sig), min_drive_s=tuple(min_drive), max_drive_s=tuple(max_drive),
         min_drivers=tuple(tuple(i for i, m in enumerate(mins) if m > 0) for mins in min_drive),
         has_drive_rules=tuple(any(m > 0 for m in mins) or any(m < math.inf for m in maxs) or spell is not None
@@ -306,7 +299,7 @@ def sc_closed_s(race: RaceInput) -> float:
 
 # Fields of RaceField that are not one value per car, or that depend on the whole field.
 _FIELD_WIDE = {"n", "class_order", "class_idx", "traffic_s", "incident_hazard", "max_incident_hazard",
-               "pit_lane_loss_s", "pit_closed_s", "race_seconds", "stoppage_only_share"}
+               "pit_lane_loss_s", "pit_closed_s", "race_seconds"}
 
 
 _PER_CAR = tuple(item.name for item in dataclasses.fields(RaceField) if item.name not in _FIELD_WIDE)
@@ -364,8 +357,7 @@ def subset_field(full: RaceField, keep: list[int], race: RaceInput) -> RaceField
         n=len(keep), class_order=class_order, class_idx=tuple([index[name] for name in classes]),
         traffic_s=traffic_s, incident_hazard=hazard,
         max_incident_hazard=sum([max(per_driver) for per_driver in hazard]),
-        pit_lane_loss_s=full.pit_lane_loss_s, pit_closed_s=full.pit_closed_s, race_seconds=full.race_seconds,
-        stoppage_only_share=full.stoppage_only_share, **per_car)
+        pit_lane_loss_s=full.pit_lane_loss_s, pit_closed_s=full.pit_closed_s, race_seconds=full.race_seconds, **per_car)
     # per-car constants that do not depend on the rest of the field: selected, not rebuilt
     cached = subset.__dict__
     cached["pit_constants"] = list(pick(full.pit_constants)) if len(keep) > 1 else [full.pit_constants[keep[0]]]
