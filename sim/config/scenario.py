@@ -218,6 +218,9 @@ class MergedClass(StrictModel):
         None, description="The class's own season-long car spread (default: the borrowed class's).")
     race_spread_pct: Annotated[float, Field(ge=0)] | None = Field(
         None, description="The class's own race-day car form (default: the borrowed class's).")
+    fuel_per_km_l: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="The class's own green-flag consumption, l/km (default: the borrowed class's): with the "
+                          "borrowed tank it sets how far a car runs between fuel stops.")
 
 
 class MergedCarModel(StrictModel):

@@ -171,7 +171,8 @@ class RaceControl:
             if kind is None:
                 return
             procedure = spec.procedures[kind]
-            lps, duration = procedure.speed_kmh / 3600.0 / self.lap_km, draws.lognormal(procedure.duration_s)
+            speed = self.sporting.procedure_speed_kmh.get(kind, procedure.speed_kmh)
+            lps, duration = speed / 3600.0 / self.lap_km, draws.lognormal(procedure.duration_s)
         clock.open(kind, now, duration, lps)
         if self.log is not None:
             self.log.append(LogEntry(now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))
