@@ -113,6 +113,9 @@ class Sporting(StrictModel):
     procedure_speed_kmh: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict, description="The series' own average speed of the field under a procedure (km/h), "
                                           "where it differs from the race model's.")
+    neutralise_factor: Annotated[float, Field(gt=0)] = Field(
+        1.0, description="The series neutralises this many times the race model's share of incidents and "
+                         "stopped cars (capped at every one): how readily its race control calls a procedure.")
     pit: PitRules
     drive_time: dict[str, list[DriveTimeRule]] = Field(
         default_factory=dict, description=f"Rules per class; those under '{EVERY_CLASS}' bind every class.")
