@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # the long races: the venue key of the IMSA scenarios (2023 and 2024) and of the measured events
 LONG_RACES = {"Sebring 12 h": "sebring", "Petit Le Mans 10 h": "road-atlanta", "Daytona 24 h": "daytona"}
 SCENARIOS = ("imsa-2023", "imsa-2024")
-REAL_CLASS = {"GTD PRO": "GTDPRO"}
-STOPPAGE_S = 900.0   # a stop longer than this is a garage repair (tools/measure_long_races.py STOPPAGE_LAP_S)   # the exports spell it without the space
+REAL_CLASS = {"GTD PRO": "GTDPRO"}   # the exports spell it without the space
+RATING_FIX = {"Platinium": "Platinum"}   # and some licences so
+STOPPAGE_S = 900.0   # a stop longer than this is a garage repair (tools/measure_long_races.py STOPPAGE_LAP_S)
 FIGURES = ("winner_laps", "running_share", "stops_median", "longest_stint_min", "longest_driving_min",
            "most_drive_h", "most_drive_share", "least_drive_h")
 # measured.csv column for each figure
@@ -94,32 +95,44 @@ def race_figures(race, outcome) -> RaceFigures:
     return RaceFigures(pd.DataFrame(rows), periods / hours)
 
 
-def real_crews(data: Path, season: str, venue: str) -> dict[str, set[str]]:
-    """Car number -> the drivers (lower-case 'first last') the real race's classification lists."""
+class RealDriver(NamedTuple):
+    """A driver of the real race's classification: 'first last' in lower case, and his FIA rating."""
+
+    name: str
+    rating: str
+
+
+def real_crews(data: Path, season: str, venue: str) -> dict[str, list[RealDriver]]:
+    """Car number -> the drivers the real race's classification lists, with their ratings."""
     name = {"sebring": "sebring", "road-atlanta": "road-atlanta", "daytona": "daytona"}[venue]
     path = next((data / "imsa" / season).glob(f"*{name}*/*-race-results.csv"))
     raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     raw.columns = [c.strip() for c in raw.columns]
     crews = {}
     for _, row in raw.iterrows():
-        crews[row["NUMBER"].strip()] = {f"{row[f'DRIVER{i}_FIRSTNAME']} {row[f'DRIVER{i}_SECONDNAME']}".strip().lower()
-                                        for i in range(1, 7) if f"DRIVER{i}_FIRSTNAME" in raw.columns
-                                        and row[f"DRIVER{i}_FIRSTNAME"].strip()}
+        crews[row["NUMBER"].strip()] = [
+            RealDriver(f"{row[f'DRIVER{i}_FIRSTNAME']} {row[f'DRIVER{i}_SECONDNAME']}".strip().lower(),
+                       RATING_FIX.get(row[f"DRIVER{i}_LICENSE"].strip(), row[f"DRIVER{i}_LICENSE"].strip()))
+            for i in range(1, 7) if f"DRIVER{i}_FIRSTNAME" in raw.columns and row[f"DRIVER{i}_FIRSTNAME"].strip()]
     return crews
 
 
-def with_real_crews(race, crews: dict[str, set[str]]):
-    """The race with each car's crew cut to the drivers who really drove it that day: the scenarios carry
-    a season roster (up to four, the endurance-cup driver in every race), the real Sebring and Petit
-    crews were three (a car whose real drivers are not all found keeps its crew)."""
+def with_real_crews(race, crews: dict[str, list[RealDriver]]):
+    """The race with each car's crew the drivers who really drove it that day: the scenarios carry a
+    season roster (up to four, the endurance-cup driver in every race), the real Sebring and Petit crews
+    were three. A real driver missing from the roster (a guest, a stand-in) joins with his real rating and
+    the rating's typical pace; a car not in the classification keeps its roster."""
     entries = []
     for entry in race.entries:
-        real = crews.get(entry.car, set())
-        keep = [i for i, driver in enumerate(entry.drivers) if driver.lower() in real]
-        if len(keep) == len(real) and len(keep) < len(entry.drivers):
-            entry = dataclasses.replace(entry, drivers=tuple(entry.drivers[i] for i in keep),
-                                        ratings=tuple(entry.ratings[i] for i in keep),
-                                        driver_offsets_s=tuple(entry.driver_offsets_s[i] for i in keep))
+        real = crews.get(entry.car)
+        if real:
+            roster = {driver.lower(): i for i, driver in enumerate(entry.drivers)}
+            found = sorted(roster[d.name] for d in real if d.name in roster)
+            guests = [d for d in real if d.name not in roster]
+            entry = dataclasses.replace(
+                entry, drivers=tuple(entry.drivers[i] for i in found) + tuple(d.name.title() for d in guests),
+                ratings=tuple(entry.ratings[i] for i in found) + tuple(d.rating for d in guests),
+                driver_offsets_s=tuple(entry.driver_offsets_s[i] for i in found) + (0.0,) * len(guests))
         entries.append(entry)
     return race.with_entries(entries)
 

@@ -57,6 +57,45 @@ def running_at_end(data: Path, season: str) -> dict[str, set[str]]:
     return {str(event): set(group["car"].astype(str)) for event, group in finished.groupby("event", observed=True)}
 
 
+def green_stints(laps: pd.DataFrame) -> pd.DataFrame:
+    """Every pit-to-pit stint (not the first, not the one the flag ends) run without a caution lap: one row
+    per stint with its season, event, class and laps, from the lap table (`in_lap` ends a stint)."""
+    laps = laps.sort_values(["season", "event", "car", "lap"])
+    car = ["season", "event", "car"]
+    after_stop = laps.groupby(car, observed=True)["in_lap"].shift(1, fill_value=False).astype(int)
+    laps = laps.assign(stint=after_stop.groupby([laps[k] for k in car], observed=True).cumsum(),
+                       caution=laps["flag"].astype(str) != "GF")
+    stints = laps.groupby(car + ["stint"], observed=True).agg(
+        car_class=("car_class", "first"), laps=("lap", "size"), pitted=("in_lap", "last"), caution=("caution", "any"))
+    stints = stints.reset_index()
+    return stints[(stints["stint"] > 0) & stints["pitted"] & ~stints["caution"]]
+
+
+def fuel_range_km(data: Path, reserve_laps: int = 1) -> dict[str, float]:
+    """Per IMSA class (as scenarios spell it): km run on a tank, measured in the lap table (RANGE_MIN_GREEN_STINTS)."""
+    from sim.config.venues import load_venues
+
+    venues = load_venues(ROOT / "configs" / "venues.yaml").venues
+    laps = pd.read_parquet(data / "imsa" / "laps.parquet",
+                           columns=["season", "event", "car", "car_class", "lap", "in_lap", "flag"])
+    stints = green_stints(laps)
+    per_race = stints.groupby(["season", "event", "car_class"], observed=True)["laps"].agg(["size", "max"]).reset_index()
+    per_race = per_race[per_race["size"] >= RANGE_MIN_GREEN_STINTS]
+    lap_km = per_race["event"].astype(str).map(lambda e: venues[VENUES[e.split("-", 1)[1]]].lap_km)
+    per_race = per_race.assign(km=(per_race["max"] + reserve_laps) * lap_km)
+    return {CLASS.get(str(c), str(c)): float(g["km"].median()) for c, g in per_race.groupby("car_class", observed=True)}
+
+
+def imsa_fuel_per_km(data: Path) -> dict[str, float]:
+    """Per IMSA class, the consumption (l/km) that gives the borrowed class's tank the measured range."""
+    from sim.config.race_model import load_race_model
+
+    model = load_race_model(ROOT / "configs" / "race-model.yaml")
+    borrowed = {c: model.classes[spec[0]] for c, spec in IMSA_CLASSES.items()}
+    ranges = {reserve: fuel_range_km(data, reserve) for reserve in {b.reserve_laps for b in borrowed.values()}}
+    return {c: round(b.fuel_capacity_l / ranges[b.reserve_laps][c], 4) for c, b in borrowed.items()}
+
+
 def imsa_season(data: Path, season: str) -> pd.DataFrame:
     """The IMSA WeatherTech season's race classifications as one results table."""
     running = running_at_end(data, season)
@@ -112,6 +151,13 @@ VENUES = {"daytona-international-speedway": "daytona", "sebring-international-ra
 # race = race-to-race sd less the driver form).
 IMSA_CLASSES = {"GTP": ("LMP2", 0.21, 0.36), "LMP2": ("LMP2", 0.40, 0.51), "LMP3": ("LMP3", 0.70, 0.37),
                 "GTD PRO": ("GT", 0.15, 0.30), "GTD": ("GT", 0.28, 0.29)}
+# A class's fuel range: its longest all-green pit-to-pit stint of a race (the out-lap to the in-lap, no
+# caution lap in it: a car that ran to its tank's end), plus the reserve lap the race model keeps in hand,
+# times the lap length; the median over the 2023-24 races where the class ran at least this many such stints
+# (fewer: cautions cut every stint short, and the longest says nothing of the tank).
+RANGE_MIN_GREEN_STINTS = 5
+
+
 GTP_MODELS = ("Acura ARX-06", "BMW M Hybrid V8", "Cadillac V-LMDh", "Cadillac V-Series R", "Cadillac V-Series.R",
               "Lamborghini SC63", "Porsche 963")
 
@@ -154,6 +200,7 @@ def imsa_scenario(data: Path, season: str) -> tuple[dict, dict]:
                             **({"add": add} if add else {})})
     classes = sorted({e["class"] for e in fields[0].values()} | {e["class"] for c in changes for e in c.get("add", [])})
     name = f"imsa-{season}"
+    fuel = imsa_fuel_per_km(data)
     entries = {"name": name, "source": f"data/real/imsa/{season} race classifications (tools/real_seasons.py)",
                "entries": list(fields[0].values())}
     scenario = {
@@ -161,7 +208,7 @@ def imsa_scenario(data: Path, season: str) -> tuple[dict, dict]:
         "series": "imsa", "entries": name,
         "merge": {"entries": [], "class_map": {name: {c: c for c in classes}},
                   "classes": {c: {"model": IMSA_CLASSES[c][0], "pace": c, "season_spread_pct": IMSA_CLASSES[c][1],
-                                  "race_spread_pct": IMSA_CLASSES[c][2]} for c in classes},
+                                  "race_spread_pct": IMSA_CLASSES[c][2], "fuel_per_km_l": fuel[c]} for c in classes},
                   "car_models": {m: {"class": "GTP"} for m in GTP_MODELS}},
         "calendar": {"season": season, "rounds": rounds},
         "entry_changes": changes}
@@ -174,7 +221,10 @@ HEADER = """# GENERATED by tools/real_seasons.py from data/real/imsa/{season} (d
 # every race's starters (entry_changes), cars, teams, car models, crews and FIA ratings (first four drivers
 # of a car's first race). ASSUMED: a rating missing from the export is Silver; the IMSA classes run the race
 # model's LMP2 (GTP, LMP2), LMP3 and GT (GTD PRO, GTD) behaviour at their own venue pace with IMSA's
-# measured spreads; BoP 0 for the GTP cars; no qualifying points (configs/series/imsa.yaml).
+# measured spreads; BoP 0 for the GTP cars; no qualifying points (configs/series/imsa.yaml). MEASURED: each
+# class's fuel_per_km_l = the borrowed class's tank over the class's range in the 2023-24 lap table (its longest
+# all-green stint of a race + the reserve lap, median over races; tools/real_seasons.py fuel_range_km): GTP 187 km,
+# LMP2 147, LMP3 188, GTD PRO 187, GTD 191 (the borrowed ACO classes: LMP2 179, LMP3 175, GT 172).
 """
 
 

@@ -202,7 +202,7 @@ class StrategyModel(StrictModel):
         0.75, description="The least a crew member drives when every_driver_drives, as a share of one full-tank "
                           "stint at his pace (a planning target, not a rule: missing it is no breach).")
     long_race_hours: Annotated[float, Field(gt=0)] = Field(
-        8.0, description="Races at least this long are 'long' for long_race_drive_share.")
+        8.0, description="Races at least this long are 'long' for the long_race_* settings.")
     long_race_spell_stints: Annotated[float, Field(ge=1)] = Field(
         3.0, description="In long races (with long_race_drive_share), once every minimum is met a driver hands "
                          "over after about this many full-tank stints in a row when another driver may drive.")
@@ -210,6 +210,11 @@ class StrategyModel(StrictModel):
         None, description="In long races, once every minimum is met, the fastest driver hands over when he has "
                           "driven this share of the race (teams share the time among their professionals); "
                           "none: he drives as long as the rules let him.")
+    long_race_least_drive_share: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="In long races (with every_driver_drives), each crew member's planning target is at "
+                          "least this share of an even split of the race (race length / crew size) and the "
+                          "crew's largest rule minimum: teams share a long race among all their drivers; "
+                          "none: the stint target only.")
 
 
 class FailureLengthModel(StrictModel):

@@ -30,6 +30,10 @@ class RaceSpec(StrictModel):
     start_local: str = Field("15:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
                              description="Local start time, HH:MM (00:00-23:59).")
     laps: Annotated[int, Field(gt=0)] | None = Field(None, description="Race over a distance instead of a time.")
+    distance_km: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="A distance limit beside `hours`, whichever comes first: the race ends when the overall "
+                          "leader completes this distance (the first lap at or beyond it), as it does when time "
+                          "expires (Petit Le Mans to 2013: '10 hours or 1,000 miles', 1609.344 km).")
     championship: str = Field("", description="Championship of this race (a rulebook name of `championships`); "
                                               "empty: the scenario's own series.")
 
@@ -214,6 +218,9 @@ class MergedClass(StrictModel):
         None, description="The class's own season-long car spread (default: the borrowed class's).")
     race_spread_pct: Annotated[float, Field(ge=0)] | None = Field(
         None, description="The class's own race-day car form (default: the borrowed class's).")
+    fuel_per_km_l: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="The class's own green-flag consumption, l/km (default: the borrowed class's): with the "
+                          "borrowed tank it sets how far a car runs between fuel stops.")
 
 
 class MergedCarModel(StrictModel):

@@ -110,6 +110,12 @@ class Sporting(StrictModel):
     source: str = ""
     neutralisations: list[str] = Field(min_length=1, description="Procedures race control uses.")
     red_flag: bool = Field(True, description="Race control may stop the race (clock keeps running).")
+    procedure_speed_kmh: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="The series' own average speed of the field under a procedure (km/h), "
+                                          "where it differs from the race model's.")
+    neutralise_factor: Annotated[float, Field(gt=0)] = Field(
+        1.0, description="The series neutralises this many times the race model's share of incidents and "
+                         "stopped cars (capped at every one): how readily its race control calls a procedure.")
     pit: PitRules
     drive_time: dict[str, list[DriveTimeRule]] = Field(
         default_factory=dict, description=f"Rules per class; those under '{EVERY_CLASS}' bind every class.")
@@ -123,6 +129,7 @@ class Sporting(StrictModel):
     @model_validator(mode="after")
     def _known(self) -> Sporting:
         check_procedures(self.neutralisations, "neutralisations: ")
+        check_procedures(self.procedure_speed_kmh, "procedure_speed_kmh: ")
         return self
 
     def drive_rules(self, class_name: str, ratings: tuple[str, ...], hours: float) -> list[DriveTimeRule]:

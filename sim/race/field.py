@@ -169,6 +169,8 @@ class RaceInput(Protocol):
     @property
     def hours(self) -> float: ...
     @property
+    def distance_km(self) -> float | None: ...
+    @property
     def qualifying_rank(self) -> int: ...
     @property
     def entries(self) -> tuple[Any, ...]: ...      # sim.scenario.CompiledEntry records
@@ -295,7 +297,8 @@ def sc_closed_s(race: RaceInput) -> float:
     sc = race.model.race_control.procedures.get("SC")
     if sc is None or "SC" not in race.sporting.neutralisations:
         return 0.0
-    return race.sporting.pit.sc_closed_laps * race.venue.lap_km / sc.speed_kmh * 3600
+    speed = race.sporting.procedure_speed_kmh.get("SC", sc.speed_kmh)
+    return race.sporting.pit.sc_closed_laps * race.venue.lap_km / speed * 3600
 
 
 # Fields of RaceField that are not one value per car, or that depend on the whole field.

@@ -3,10 +3,14 @@
 Time expires at the race's scheduled end; the overall leader takes the flag at his next crossing, every
 other running car at its first crossing after that. A car still in the garage two slow laps (60 km/h)
 after time expired does not take the flag. When time runs out under a red flag, the race ends there:
-the cars are classified where they stopped.
+the cars are classified where they stopped. A race with a distance limit as well ("10 hours or 1,000
+miles") ends at whichever comes first: once the leader is on the lap that completes the distance
+(`flag_lap`), the flag falls as if time had expired then (`leader_on_flag_lap`).
 """
 
 from __future__ import annotations
+
+import math
 
 from sim.race.car import Car
 from sim.race.clock import RED, NeutralisationClock
@@ -25,12 +29,7 @@ def take_flag(cars: list[Car], clock: NeutralisationClock, now: float, race_s: f
     if clock.running(now) and clock.kind == RED:
         _end_under_red_flag(running, now, log)
         return
-    best, leader = -1.0, running[0]
-    for car in running:
-        k, frac = car.laps_done(now)
-        position = car.laps_before + k + frac
-        if position > best:
-            best, leader = position, car
+    leader = _leader(running, now)[1]
     k, _ = leader.laps_done(now)
     t_flag = leader.crossing(k + 1)
     deadline = race_s + 2 * 3600 * lap_km / FLAG_WINDOW_KMH
@@ -55,6 +54,30 @@ def take_flag(cars: list[Car], clock: NeutralisationClock, now: float, race_s: f
         car.finish_t = t
     if log is not None:
         log.append(LogEntry(t_flag, leader.c, "chequered_flag", f"{leader.final_laps} laps"))
+
+
+def flag_lap(distance_km: float, lap_km: float) -> int:
+    """The lap that completes the distance: the first lap at or beyond it (1,000 miles at Road Atlanta's
+    4.088 km: lap 394)."""
+    return math.ceil(distance_km / lap_km - EPS)
+
+
+def leader_on_flag_lap(cars: list[Car], now: float, laps: int) -> bool:
+    """Whether the overall leader has started his `laps`-th lap (any car of the field has completed
+    laps - 1): the distance is done when he next crosses the line."""
+    running = [car for car in cars if not car.done]
+    return bool(running) and _leader(running, now)[0] >= laps - 1
+
+
+def _leader(running: list[Car], now: float) -> tuple[float, Car]:
+    """The overall leader on the road at `now` (laps and the fraction of the current one), and his car."""
+    best, leader = -1.0, running[0]
+    for car in running:
+        k, frac = car.laps_done(now)
+        position = car.laps_before + k + frac
+        if position > best:
+            best, leader = position, car
+    return best, leader
 
 
 def _end_under_red_flag(running: list[Car], now: float, log: list[LogEntry] | None) -> None:

@@ -104,11 +104,17 @@ def plan_constants(field: RaceField, c: int, lap_factor: float, margin: float) -
 
 def crew_targets(field: RaceField, c: int, lap_factor: float, strategy: StrategyModel) -> list[float] | None:
     """Car c's every_driver_drives target per crew member: a share of one full-tank stint at his
-    expected pace (None: a single driver, or the option is off)."""
-    if not strategy.every_driver_drives or len(field.drivers[c]) == 1:
+    expected pace; in long races at least strategy.long_race_least_drive_share of an even split of the
+    race and the crew's largest rule minimum (None: a single driver, or the option is off)."""
+    nd = len(field.drivers[c])
+    if not strategy.every_driver_drives or nd == 1:
         return None
     k = strategy.every_driver_min_stint_share * field.stint_constants.full_laps[c] * lap_factor
-    return [k * (field.base_lap[c] + field.traffic_s[c] + d) for d in field.driver_pace[c]]
+    least = strategy.long_race_least_drive_share
+    floor = 0.0
+    if least is not None and field.race_seconds >= 3600 * strategy.long_race_hours:
+        floor = max(least * field.race_seconds / nd, *field.min_drive_s[c])
+    return [max(k * (field.base_lap[c] + field.traffic_s[c] + d), floor) for d in field.driver_pace[c]]
 
 
 def plan_tables(field: RaceField, lap_factor: float, strategy: StrategyModel) -> list[CarPlan]:
@@ -174,8 +180,8 @@ def choose_driver(plan: CarPlan, drive: list[float], current: int, remaining: fl
     if needs is None:
         return _free_choice(plan, drive, current, remaining, fastest, laps_today, stint_today_s, caps, spell_s), True
     choice = None
-    if spell_s > plan.spell_stints * stint_today_s and (rule_needs is None or rule_needs[current] <= 0.0):
-        # long in the car and owing no rule time: someone else drives the next stint if the plan fits
+    if spell_s > plan.spell_stints * stint_today_s:
+        # long in the car: someone else drives the next stint if the plan still gives everyone his time
         rested = [-math.inf if i == current else cap for i, cap in enumerate(stint_caps or [math.inf] * nd)]
         choice = plan_next(plan.consts, drive, remaining, current, needs, rule_needs, rested)
     if choice is None:

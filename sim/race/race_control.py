@@ -6,7 +6,8 @@ to its hazard (`incident_per_hour x rating factor x venue x traffic x wet factor
 are safe), and the outcome drawn: retirement, damage (repair time added to the next stop) or an off
 (seconds lost), a drive-through for the car judged responsible, a neutralisation with
 `neutralise_probability`. A car stopped on track by a failure neutralises with
-`stoppage_neutralise_probability`.
+`stoppage_neutralise_probability`; both times the series' `neutralise_factor` (IMSA calls a full-course
+caution where the ACO series would often leave a local yellow).
 
 A neutralisation is a red flag (`red_flag.probability`, where the series uses one) or one of the
 series' procedures (`neutralisations`) by the model's weights: FCY and Code 60 run every car at the
@@ -56,6 +57,10 @@ class RaceControl:
         self.cars: list[Car] = []       # set by the wiring once the cars exist
         self.race_s = f.race_seconds
         self.spec = model.race_control
+        # the share of incidents and of cars stopped on track that race control neutralises, by the series' habit
+        scale = sporting.neutralise_factor
+        self.incident_neutralise_p = min(1.0, scale * self.spec.neutralise_probability)
+        self.stoppage_neutralise_p = min(1.0, scale * self.spec.stoppage_neutralise_probability)
         self.incidents = model.incidents
         self.sporting = sporting
         self.lap_km = race.venue.lap_km
@@ -121,7 +126,7 @@ class RaceControl:
             if log is not None:
                 log.append(LogEntry(now, car.c, "incident", f"accident ({driver}), car out"))
             car.retire(now, "accident")
-            neutralise_p = max(self.spec.neutralise_probability, self.spec.stoppage_neutralise_probability)
+            neutralise_p = max(self.incident_neutralise_p, self.stoppage_neutralise_p)
         else:
             if roll < spec.retire_probability + spec.damage_probability:
                 lost = draws.lognormal(spec.damage_time_s)
@@ -138,13 +143,13 @@ class RaceControl:
                 car.debt += self.pit_lane_loss_s
                 if log is not None:
                     log.append(LogEntry(now, car.c, "penalty", "drive-through for causing a collision"))
-            neutralise_p = self.spec.neutralise_probability
+            neutralise_p = self.incident_neutralise_p
         if next(draws.uniforms) < neutralise_p:
             self.neutralise(now, f"incident car {car.name}")
 
     def car_stopped(self, car: Car, now: float) -> None:
         """A car retired by a failure stands on track: maybe a neutralisation."""
-        if next(self.draws.uniforms) < self.spec.stoppage_neutralise_probability:
+        if next(self.draws.uniforms) < self.stoppage_neutralise_p:
             self.neutralise(now, f"car {car.name} stopped on track")
 
     # ---------------------------------------------------------------- neutralisations
@@ -175,7 +180,8 @@ class RaceControl:
             if kind is None:
                 return
             procedure = spec.procedures[kind]
-            lps, duration = procedure.speed_kmh / 3600.0 / self.lap_km, draws.lognormal(procedure.duration_s)
+            speed = self.sporting.procedure_speed_kmh.get(kind, procedure.speed_kmh)
+            lps, duration = speed / 3600.0 / self.lap_km, draws.lognormal(procedure.duration_s)
         clock.open(kind, now, duration, lps)
         if self.log is not None:
             self.log.append(LogEntry(now, -1, "neutralisation_start", f"{kind}, {duration:.0f} s planned ({cause})"))

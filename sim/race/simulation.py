@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import numpy as np
 import simpy
@@ -21,7 +21,7 @@ from sim.race.car import Car
 from sim.race.classification import RaceEnd, classify
 from sim.race.draws import RaceDay
 from sim.race.field import RaceInput
-from sim.race.finish import take_flag
+from sim.race.finish import flag_lap, leader_on_flag_lap, take_flag
 from sim.race.outcome import RaceOutcome
 from sim.race.planner import plan_tables
 from sim.race.race_control import RaceControl
@@ -43,7 +43,7 @@ class RaceSimulation:
         self.cars = [Car(c, race, self.day, plans[c], track) for c in range(race.field.n)]
         self.control.cars = self.cars
 
-    def start(self) -> simpy.Timeout:
+    def start(self) -> simpy.Event:
         """Grid and first stints, the incident candidates race control watches, and the race end (returned)."""
         f = self.race.field
         spacing = self.race.model.start.grid_spacing_s
@@ -63,14 +63,34 @@ class RaceSimulation:
         candidates = [env.timeout(t) for t in self.day.incident_times]
         self.track.tally.scheduled += len(candidates)
         env.process(self.control.watch(candidates))
-        end = env.timeout(f.race_seconds)
-        end.callbacks.append(self.finish)
         self.track.tally.scheduled += 1
-        return end
+        if self.race.distance_km is None:
+            end = env.timeout(f.race_seconds)
+            end.callbacks.append(self.finish)
+            return end
+        distance_end = env.event()
+        env.process(self._time_or_distance(distance_end, flag_lap(self.race.distance_km, self.race.venue.lap_km)))
+        return distance_end
 
     def finish(self, ev: simpy.Timeout) -> None:
         take_flag(self.cars, self.clock, self.env.now, self.race.field.race_seconds, self.race.venue.lap_km,
                   self.track.log)
+
+    def _time_or_distance(self, end: simpy.Event, laps: int) -> Generator[simpy.Timeout, object, None]:
+        """A race with a distance limit: a look at the leader every half lap of the fastest car (so that
+        his last lap is seen before he ends it) until he is on the lap that completes the distance, or time
+        expires; then the flag, as at the end of time, and the race `end`."""
+        env, race_s = self.env, self.race.field.race_seconds
+        tick = 0.5 * min(self.race.field.base_lap)
+        at = 0.0
+        while at < race_s:
+            at = min(at + tick, race_s)
+            yield env.timeout(at - env.now)
+            self.track.tally.scheduled += 1
+            if at < race_s and leader_on_flag_lap(self.cars, at, laps):
+                race_s = at   # the flag falls as if time expired now
+        take_flag(self.cars, self.clock, env.now, race_s, self.race.venue.lap_km, self.track.log)
+        end.succeed()
 
     def run(self) -> RaceOutcome:
         """Run the race to its end and classify it."""

@@ -148,7 +148,8 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
                                   f"calendar.rounds[{round_index}].venue", pace_keys)
             if spec.laps is not None:
                 raise InputError(source, f"{where}.laps",
-                                 "races over a distance are not supported by the race model; give `hours`")
+                                 "races over a distance alone are not supported by the race model; give `hours` "
+                                 "(and `distance_km` for a distance limit)")
             _check_drive_times(race_sporting, entries, spec.hours, where, source)
             races.append(CompiledRace(
                 race_id=f"R{len(races) + 1}", index=len(races), round=round_index + 1,
@@ -156,7 +157,7 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
                 start_local=spec.start_local, date=rnd.date + dt.timedelta(days=nth),
                 qualifying_rank=min(nth + 1, 2), entries=entries, model=model,
                 sporting=race_sporting, bop=dict(round_bop.get(round_index + 1, {})),
-                championship=book.name if len(books) > 1 else "",
+                championship=book.name if len(books) > 1 else "", distance_km=spec.distance_km,
                 darkness=race_darkness(venue, rnd.date + dt.timedelta(days=nth), spec.start_local, spec.hours)))
     compiled = CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
                                 model=model, entries=tuple(compiled_base[""].values()), races=races,

@@ -74,6 +74,7 @@ class CompiledRace:
     sporting: Sporting
     bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
     championship: str = ""  # championship id (rulebook name) when a scenario runs several
+    distance_km: float | None = None   # the race also ends when the leader completes this distance
     # (from, to) seconds after the start run in darkness at an unlit venue (sun times, `sim.sun`)
     darkness: tuple[tuple[float, float], ...] = ()
 

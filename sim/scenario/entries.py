@@ -23,12 +23,14 @@ def merged_model(merge: Merge, model: RaceModel, source: str | Path) -> tuple[Ra
         if spec.model not in model.classes:
             raise InputError(source, f"merge.classes.{name}.model",
                              f"unknown race-model class '{spec.model}' (classes: {', '.join(model.classes)})")
-        spreads = {key: value for key, value in (("season_spread_pct", spec.season_spread_pct),
-                                                  ("race_spread_pct", spec.race_spread_pct)) if value is not None}
+        own = {key: value for key, value in (("season_spread_pct", spec.season_spread_pct),
+                                              ("race_spread_pct", spec.race_spread_pct),
+                                              ("fuel_per_km_l", spec.fuel_per_km_l)) if value is not None}
         # the merged class runs its model's behaviour even where its name is a race-model class too (the
         # American LMS `GT` class is GTE, not the race model's GT3 `GT`); the merged series' own spreads
-        # (IMSA's LMP2 cars differ less than the Asian LMS's) on top
-        classes[name] = model.classes[spec.model].model_copy(update=spreads)
+        # (IMSA's LMP2 cars differ less than the Asian LMS's) and fuel range (IMSA's LMP2 runs 147 km a tank,
+        # the borrowed ACO LMP2 179) on top
+        classes[name] = model.classes[spec.model].model_copy(update=own)
         reference[name] = reference.get(spec.model, 0)
         borrowed[name] = spec.model
     for list_name, mapping in merge.class_map.items():

@@ -58,3 +58,22 @@ def test_long_races_do_not_fall_through_the_four_hour_rules():
     assert maxs[2] == 420 * 60 and limits.window_max_s == (240 * 60,) * 3 and limits.window_s == (6 * 3600,) * 3
     le_mans = load_sporting("wec")
     assert driver_limits(le_mans, "LMP2", ("Bronze", "Gold", "Platinum"), 24.0) == ((21600.0,) * 3, (50400.0,) * 3)
+
+
+@pytest.mark.parametrize(("hours", "cls", "mins", "maxs"), [
+    (4.0, "GT", (90, 0, 0), (160, 160, 160)),         # the series' 4 h (ELMS 2018, confirmed minimums)
+    (6.0, "GT", (105, 105, 45), (210, 210, 210)),     # WEC LMGTE Am 6 h (assumed for the ELMS)
+    (8.0, "GT", (140, 140, 60), (280, 280, 280)),
+    (6.0, "LMP2", (75, 75, 75), (210, 210, 210)),     # WEC LMP2 6 h
+    (8.0, "LMP3", (100, 100, 100), (280, 280, 280)),  # as LMP2
+    (24.0, "LMP2", (360, 360, 360), (840, 840, 840)),  # Le Mans
+])
+def test_elms_rules_by_race_length(hours, cls, mins, maxs):
+    """An ELMS round longer than the series' 4 h gets the WEC rules of its length (assumed) and, beyond
+    4 h 30, the ACO's 4 h in any 6 h, instead of no rule at all."""
+    sporting = load_sporting("elms")
+    crew = ("Bronze", "Silver", "Platinum")
+    got_mins, got_maxs = driver_limits(sporting, cls, crew, hours)
+    assert got_mins == tuple(60.0 * m for m in mins) and got_maxs == tuple(60.0 * m for m in maxs)
+    window = stint_limits(sporting, cls, crew, hours).window_max_s
+    assert window == ((240 * 60,) * 3 if hours > 4.5 else (math.inf,) * 3)

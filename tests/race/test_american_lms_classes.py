@@ -23,14 +23,15 @@ def season():
 
 
 def class_winner_laps(race, runs: int) -> dict[str, float]:
-    """Mean laps of each class's leader over `runs` seeded runs of the race."""
+    """Median laps of each class's leader over `runs` seeded runs of the race (the typical race: a class of
+    two P1 cars has runs where both are delayed, which move a mean of 8 runs by 10-20 laps)."""
     field = race.field
     laps = {name: [] for name in CLASSES}
     for run in range(runs):
         outcome = run_race(race, race_rng(5, run, race.index), log=False)
         for name in CLASSES:
             laps[name].append(max(outcome.laps[c] for c in range(field.n) if field.classes[c] == name))
-    return {name: float(np.mean(values)) for name, values in laps.items()}
+    return {name: float(np.median(values)) for name, values in laps.items()}
 
 
 def test_every_car_model_names_a_known_fuel_and_the_era_fuels_are_sourced_values():
@@ -87,10 +88,10 @@ def test_energy_is_the_fuel_burnt_times_the_energy_of_the_cars_fuel(season):
 
 @pytest.mark.parametrize("race_index, p1_range", [
     (0, (310, 365)),    # Sebring 12 h: IMSA GTP 322-333 laps (2023-24), P1 ~1.5 % quicker than GTP
-    (9, (390, 445)),    # Petit Le Mans 10 h: IMSA GTP 397-443; 2012 P1 winner 394 laps (1,000 mi) in ~10 h
+    (9, (390, 394)),    # Petit Le Mans, 10 h or 1,000 mi (394 laps): the 2012 P1 winner stopped at 394 laps
 ])
 def test_class_winner_distances_at_sebring_and_road_atlanta_are_plausible(season, race_index, p1_range):
-    laps = class_winner_laps(season.races[race_index], runs=8)
+    laps = class_winner_laps(season.races[race_index], runs=16)
     assert p1_range[0] <= laps["P1"] <= p1_range[1], laps
     ratio = {name: laps[name] / laps["P1"] for name in CLASSES}
     # IMSA 2023-24 class-winner ratios at these venues: LMP3/GTP 0.955-0.96, GTD PRO/GTP 0.93-0.94, GTD/GTP
@@ -117,8 +118,9 @@ def test_no_driver_passes_the_2012_maxima_unless_penalised(season):
                 assert within or outcome.drive_time_breaches[car], (race.race_id, race.field.cars[car], drive)
 
 
-# Real 2012 P1 winners' laps (race reports, docs/american-lms.md): held out, not used to calibrate.
-REAL_2012_P1_LAPS = {"R2": 86, "R5": 117, "R6": 123, "R7": 101, "R9": 135}
+# Real 2012 P1 winners' laps (race reports, docs/american-lms.md): held out, not used to calibrate. Petit Le
+# Mans (R10) stopped at its 1,000-mile limit.
+REAL_2012_P1_LAPS = {"R2": 86, "R5": 117, "R6": 123, "R7": 101, "R9": 135, "R10": 394}
 
 
 def test_p1_winner_distances_of_the_short_races_are_near_the_real_2012_ones(season):

@@ -197,3 +197,28 @@ def test_pit_stops_per_car_in_the_real_range(default_races):
     for key, mean in means.items():
         assert 3.0 <= mean <= 5.0, (key, mean)
     assert means["GT Pro-Am"] - means["GT Gold Cup"] <= 1.0, means
+
+
+def test_long_race_targets_share_the_race_among_the_crew(alms_2023):
+    """From strategy.long_race_hours on, every crew member's planning target is at least the crew's
+    largest rule minimum and long_race_least_drive_share of an even split (race / crew size); in a 4-hour
+    race it stays a share of one stint (the 4-hour races are untouched)."""
+    import dataclasses
+
+    strategy = alms_2023.model.strategy
+    assert strategy.long_race_least_drive_share is not None
+    base = alms_2023.races[0]
+    for hours in (4.0, strategy.long_race_hours, 12.0):
+        f = dataclasses.replace(base, hours=hours).field
+        for c, plan in enumerate(plan_tables(f, 1.0, strategy)):
+            nd = len(f.drivers[c])
+            if nd == 1:
+                continue
+            stint = [strategy.every_driver_min_stint_share * f.stint_constants.full_laps[c]
+                     * (f.base_lap[c] + f.traffic_s[c] + d) for d in f.driver_pace[c]]
+            if hours < strategy.long_race_hours:
+                assert plan.crew_targets == stint
+                continue
+            floor = max(strategy.long_race_least_drive_share * hours * 3600 / nd, *f.min_drive_s[c])
+            assert plan.crew_targets == [max(s, floor) for s in stint]
+            assert min(plan.crew_targets) > max(stint)   # in a long race the share, not the stint, binds

@@ -70,7 +70,7 @@ def test_class_winner_distances_relative_to_gtp(simulated, measured, venue, clas
 def test_sebring_gt3_distances_relative_to_gtp(simulated, measured):
     """Sebring's GT3 winners over the GTP winner's laps, within 0.04 of the real 0.93-0.94. Near the edge
     (0.90-0.92 simulated; 0.90 before IMSA's caution stops, sporting pit.caution_stop_fraction): the model
-    still runs fewer cautions there (0.71 /h against 1.0), and under a caution every class runs at the
+    still runs fewer cautions there (0.75 /h against 1.0), and under a caution every class runs at the
     same speed."""
     for scenario, name, sim, real in _class_ratios(simulated, measured, "sebring", ("GTD PRO", "GTD")):
         assert abs(sim - real) <= 0.04, (scenario, name, sim, real)
@@ -124,12 +124,17 @@ def test_drivers_within_the_window_rule(simulated, venue):
         assert figures["longest_driving_min"].max() <= 240 + 15, (venue, scenario)
 
 
-@pytest.mark.xfail(strict=True, reason="stints run ~20 % longer than IMSA's (the IMSA classes borrow the "
-                                       "ACO classes' fuel): 11-14 stops per car against 10-18 real, LMP2 and "
-                                       "LMP3 13 and 11 against 15-18 and 13-14, though the cars now pit at "
-                                       "IMSA's measured share of cautions")
-@pytest.mark.parametrize("venue", ["sebring", "road-atlanta"])
+PETIT_STOPS_SHORT = pytest.mark.xfail(
+    strict=True, reason="with IMSA's measured fuel ranges the cars still stop 1-2 times less than the real ones "
+                        "at Petit (GTP 11 against 12.5-13.5, LMP2 13 against 15-15.5): fewer cautions "
+                        "(0.75-0.80 /h against 0.5-1.2), and the real counts hold drive-throughs and garage visits")
+
+
+@pytest.mark.parametrize("venue", ["sebring", pytest.param("road-atlanta", marks=PETIT_STOPS_SHORT)])
 def test_pit_stops_per_car_in_the_real_range(simulated, real_data, venue):
+    """Pit stops per car running at the end, median per class, within the two real races' range widened by
+    10 % (Sebring real: GTP 14-16, LMP2 16-18, LMP3 14, GTD PRO 12-13, GTD 13-13.5; simulated 13-14, 16-17,
+    13, 12-13, 12-12.5 with IMSA's fuel ranges and the cautions of the dark hours to stop under)."""
     ranges, _ = real_ranges(real_data, venue)
     for scenario in SCENARIOS:
         figures, _ = simulated[venue][scenario]
@@ -139,11 +144,13 @@ def test_pit_stops_per_car_in_the_real_range(simulated, real_data, venue):
                 venue, name, stops)
 
 
-@pytest.mark.xfail(strict=True, reason="once the rule minimums are met the plan gives a crew's slower drivers "
-                                       "only their planning target (0.75 of a stint): the least a finishing car's "
-                                       "driver drives is 1-2.5 h against 1.1-3.1 h real")
 @pytest.mark.parametrize("venue", ["sebring", "road-atlanta"])
 def test_longest_run_and_least_drive_in_the_real_range(simulated, real_data, venue):
+    """Per class, the longest time a driver stays in the car at most 5 % over the real races' longest
+    (real 167-235 min), and the least a driver of a car running at the end drives at least 0.9 of the
+    real races' least (real 1.06-3.12 h: ~3 h at Sebring and ~2.5 h at Petit in the classes with a Bronze
+    or Silver minimum, 1.1-3.0 h in GTP and GTD PRO). Without strategy.long_race_least_drive_share the
+    plan gave a crew's third professional only his stint target: 1.0-1.6 h in GTP and GTD PRO."""
     ranges, _ = real_ranges(real_data, venue)
     for scenario in SCENARIOS:
         figures, _ = simulated[venue][scenario]
