@@ -41,7 +41,7 @@ def _mean_lap(outcome) -> float:
 def test_the_real_long_races_run_into_darkness_and_lit_or_daytime_races_do_not(default_races):
     imsa = compile_scenario("scenarios/imsa-2023.yaml").races
     dark = {race.venue.key: race.darkness for race in imsa if race.darkness}
-    assert set(dark) == {"sebring", "road-atlanta"}   # Daytona: lit oval (configs/venues.yaml)
+    assert set(dark) == {"daytona", "sebring", "road-atlanta"}   # Daytona dims its oval lights for the Rolex 24
     # Yas Marina's second race (16:00-20:00 in February) ends after sunset, under the floodlights; Dubai
     # lights only its pit straight: its 15:00 races run their last hour in the dark; the rest is daylight
     dark = {race.venue.key for race in default_races if race.darkness}
