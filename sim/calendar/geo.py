@@ -46,7 +46,8 @@ class Place:
     latitude: float
     longitude: float
     floodlit: bool = False
-    utc_offset_h: float = 0.0
+    utc_offset_h: float = 0.0          # standard time, used without a time zone
+    timezone: str | None = None        # IANA name: local clock with daylight-saving time
     temp_max_c: tuple[float, ...] = ()
     rain_probability: tuple[float, ...] = ()
 
@@ -68,6 +69,7 @@ def venue_place(key: str, book: VenueBook, path: str | Path = "configs/venues.ya
     return Place(key=key, name=venue.name, region=venue.region, latitude=venue.latitude,
                  longitude=venue.longitude, floodlit=bool(getattr(venue, "floodlit", False)),
                  utc_offset_h=float(getattr(venue, "timezone_utc_offset_h", 0.0) or 0.0),
+                 timezone=getattr(venue, "timezone", None),
                  temp_max_c=tuple(climate.temp_max_c) if climate else (),
                  rain_probability=tuple(climate.rain_probability) if climate else ())
 

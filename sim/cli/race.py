@@ -23,14 +23,19 @@ def race_command(scenario: str, race: str, seed: int, out: Path | None, log: Pat
     participation draw, race stream and forced outcomes, so the rows equal that season's."""
     from sim.io import write_table_atomic
     from sim.results import REQUIRED_COLUMNS, validate_results, write_results
-    from sim.season import simulate_race
+    from sim.season import load_compiled, simulate_race
 
     _check_seed(seed)
     if index < 0:
         raise InputError(None, "--index", f"must be a whole number >= 0, got {index}")
-    results, events = simulate_race(scenario, race, seed=seed, season=index, log=log is not None)
+    compiled = load_compiled(scenario)
+    results, events = simulate_race(compiled, race, seed=seed, season=index, log=log is not None)
     validate_results(results, f"simulated {race}")
     from sim.cli import output
+
+    darkness = compiled.race(race).darkness_text()
+    if darkness:
+        output.note(f"{race}: {darkness}; night lap and incident factors applied (configs/race-model.yaml night)")
 
     if log is not None:
         write_table_atomic(events, log)

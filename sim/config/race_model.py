@@ -231,6 +231,17 @@ class FailureLengthModel(StrictModel):
         return (self.per_race_hours / hours + 1) / (self.per_race_hours / self.reference_hours + 1)
 
 
+class NightModel(StrictModel):
+    """Racing in darkness at a venue without floodlights (sunset to sunrise, from the round's date, start time
+    and venue: `sim.sun`). Lap times of a class are multiplied by its `lap_factor` and the incident hazard
+    by `incident_factor` while it is dark."""
+
+    lap_factor: dict[str, Annotated[float, Field(gt=0.5, lt=2)]] = Field(
+        default_factory=dict, description="Lap-time factor in darkness per class (race-model class or a "
+                                          "scenario's merged class name); a class not listed: 1.0.")
+    incident_factor: Positive = Field(1.0, description="Incident hazard factor in darkness (all classes).")
+
+
 class RaceModel(StrictModel):
     classes: dict[str, ClassModel] = Field(min_length=1)
     car_models: dict[str, CarModel] = Field(min_length=1)
@@ -244,6 +255,8 @@ class RaceModel(StrictModel):
     strategy: StrategyModel
     failure_length: FailureLengthModel | None = Field(
         None, description="Failure hazard by race length (none: the same per hour in every race).")
+    night: NightModel = Field(default_factory=NightModel,
+                              description="Pace and incidents in darkness (none: darkness changes nothing).")
 
     @model_validator(mode="after")
     def _car_models_known_classes(self) -> RaceModel:

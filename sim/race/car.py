@@ -43,7 +43,7 @@ class Car:
 
     __slots__ = (
         # the race (shared)
-        "env", "clock", "draws", "control", "log", "stints", "tally", "hazards", "race_s", "rules",
+        "env", "clock", "draws", "control", "log", "stints", "tally", "hazards", "race_s", "rules", "night",
         # the car's constants
         "c", "class_index", "name", "drivers", "pit", "plan", "incident_hazard", "max_drive_s", "car_base", "driver_pace",
         "fastest_driver", "noise_sd", "lap_factor", "stop_cost", "full_laps", "repair_probability",
@@ -60,6 +60,7 @@ class Car:
         self.log, self.stints, self.tally, self.hazards = shared.log, shared.stints, shared.tally, shared.hazards
         self.race_s = f.race_seconds
         self.rules = shared.rules
+        self.night = shared.night
         self.c = c
         self.class_index = f.class_idx[c]
         self.name = f.cars[c]
@@ -270,8 +271,10 @@ class Car:
             laps = 1
         self.stint_laps = laps
         self.reserve_used = 0
-        self.pace = (self.car_base + self.driver_pace[driver]) * self.lap_factor \
-            + self.draws.stint_noise(self.noise_sd, laps)
+        lap = (self.car_base + self.driver_pace[driver]) * self.lap_factor
+        if self.night:   # the class's darkness factor over the stint's share in darkness
+            lap *= self.night.stint_factor(self.c, t_on, laps * lap)
+        self.pace = lap + self.draws.stint_noise(self.noise_sd, laps)
         self.wake_at(self.crossing(laps))
 
     def keep_to_spell_limits(self, driver: int, t_on: float, laps: int) -> int:

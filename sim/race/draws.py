@@ -78,6 +78,8 @@ class RaceDay:
         fail_gaps = rng.standard_exponential((n, 3)) / failure_column
         self.failure_times: list[list[float]] = np.cumsum(fail_gaps, axis=1).tolist()
         self.max_hazard = lam = f.max_incident_hazard * weather.incident_factor
+        if race.darkness:   # the highest hazard includes darkness's (race control thins to the hazard of the moment)
+            self.max_hazard = lam = lam * max(1.0, race.model.night.incident_factor)
         count = int(rng.poisson(lam * race_s)) if lam > 0 else 0
         uniforms = rng.random(count + 96 + 4 * n)
         self.incident_times: list[float] = np.sort(uniforms[:count] * race_s).tolist()

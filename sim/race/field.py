@@ -186,6 +186,8 @@ class RaceInput(Protocol):
     def wet_probability(self) -> float: ...
     @property
     def field(self) -> RaceField: ...
+    @property
+    def darkness(self) -> tuple[tuple[float, float], ...]: ...   # (from, to) s after the start, unlit venue
 
 
 def build_field(race: RaceInput) -> RaceField:

@@ -67,6 +67,7 @@ class RaceControl:
         self.pit_lane_loss_s = f.pit_lane_loss_s
         self.incident_factor = day.weather.incident_factor
         self.max_hazard = day.max_hazard
+        self.night = shared.night
         # the series' own caution-stop habit, when it has one: it stops whoever drives (the stop re-plans the
         # drivers, and one who still owes time stays in); else the model's: cars well into their stint
         own = sporting.pit.caution_stop_fraction
@@ -93,17 +94,20 @@ class RaceControl:
             return  # the cars are parked in the pit lane
         hazards = self.hazards
         draws = self.draws
+        factor = self.incident_factor
+        if self.night:
+            factor *= self.night.incident_factor_at(now)
         threshold = next(draws.uniforms) * self.max_hazard
-        if threshold >= sum(hazards) * self.incident_factor:
+        if threshold >= sum(hazards) * factor:
             # rejected even with the cars in the pit lane counted: that sum (same order, non-negative terms)
             # is never below the exact one, so this cheap test rejects only what the exact one would
             return
         # hazard of each car's current driver; cars in the pit lane are safe
         on_track = [h if car.t_on <= now else 0.0 for h, car in zip(hazards, self.cars)]
-        total = sum(on_track) * self.incident_factor
+        total = sum(on_track) * factor
         if threshold >= total:
             return
-        pick = next(draws.uniforms) * total / self.incident_factor
+        pick = next(draws.uniforms) * total / factor
         c = 0
         for c, h in enumerate(on_track):  # noqa: B007 (the loop stops at the car picked: c is used after it)
             pick -= h

@@ -11,6 +11,7 @@ import simpy
 from sim.race.clock import NeutralisationClock
 from sim.race.field import RaceInput
 from sim.race.log import LogEntry
+from sim.race.night import Night
 
 
 class ControlPort(Protocol):
@@ -68,7 +69,7 @@ class StopRules:
 
 class Track:
     """What the cars and race control share: the Environment, the neutralisation clock, the log, the
-    stints run, the incident hazard of the driver in each car (0 once retired), the event tally."""
+    stints run, the incident hazard of the driver in each car (0 once retired), the event tally, the darkness."""
 
     def __init__(self, race: RaceInput, log: bool) -> None:
         self.env = simpy.Environment()
@@ -79,3 +80,6 @@ class Track:
         self.hazards = [0.0] * race.field.n
         self.rules = StopRules(race)
         self.control: ControlPort | None = None   # set by the wiring
+        self.night = Night(race)
+        if self.log is not None and self.night:
+            self.log.extend(self.night.log_entries(race.field.race_seconds))

@@ -29,6 +29,7 @@ from sim.ingest.entry_list import entry_list_from_results
 from sim.scenario.compiled import CompiledEntry, CompiledRace, CompiledScenario, VenueParams
 from sim.scenario.entries import bop_per_round, compile_entry, entries_per_round, merged_model
 from sim.season_plan import build_plan, read_results_so_far
+from sim.sun import Clock, darkness_intervals
 
 
 def reference_error(error: InputError, source: str | Path, field: str) -> InputError:
@@ -156,7 +157,8 @@ def compile_scenario(scenario: str | Path | Scenario) -> CompiledScenario:
                 start_local=spec.start_local, date=rnd.date + dt.timedelta(days=nth),
                 qualifying_rank=min(nth + 1, 2), entries=entries, model=model,
                 sporting=race_sporting, bop=dict(round_bop.get(round_index + 1, {})),
-                championship=book.name if len(books) > 1 else "", distance_km=spec.distance_km))
+                championship=book.name if len(books) > 1 else "", distance_km=spec.distance_km,
+                darkness=race_darkness(venue, rnd.date + dt.timedelta(days=nth), spec.start_local, spec.hours)))
     compiled = CompiledScenario(name=scenario.name, scenario=scenario, rulebook=rulebook, sporting=sporting,
                                 model=model, entries=tuple(compiled_base[""].values()), races=races,
                                 source=str(source))
@@ -222,7 +224,16 @@ def _venue_params(venues: VenueBook, venues_path: Path, key: str, classes: list[
     return VenueParams(key=key, name=venue.name, lap_km=venue.lap_km, pit_lane_loss_s=venue.pit_lane_loss_s,
                        reference_lap_s=reference,
                        incident_factor=venue.incident_factor,
-                       rain_probability=tuple(venue.climate.rain_probability), region=venue.region)
+                       rain_probability=tuple(venue.climate.rain_probability), region=venue.region,
+                       clock=Clock(venue.latitude, venue.longitude, venue.timezone_utc_offset_h, venue.timezone),
+                       floodlit=venue.floodlit)
+
+
+def race_darkness(venue: VenueParams, date: dt.date, start_local: str, hours: float) -> tuple[tuple[float, float], ...]:
+    """The stretches of the race run in darkness, (from, to) seconds after the start; none under floodlights."""
+    if venue.floodlit or venue.clock is None:
+        return ()
+    return darkness_intervals(venue.clock, date, start_local, hours)
 
 
 def _check_drive_times(sporting: Sporting, entries: tuple[CompiledEntry, ...], hours: float, where: str,

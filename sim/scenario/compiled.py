@@ -21,6 +21,7 @@ from sim.config.sporting import Sporting
 from sim.errors import InputError
 from sim.race.field import RaceField, build_field, subset_field
 from sim.season_plan import ChampionshipInfo, SeasonPlan
+from sim.sun import Clock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +52,8 @@ class VenueParams:
     incident_factor: float
     rain_probability: tuple[float, ...]
     region: str = ""
+    clock: Clock | None = None   # where the sun is reckoned from (sim.sun); None: no darkness
+    floodlit: bool = False       # lit for night racing: races there run as in daylight
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,10 +75,28 @@ class CompiledRace:
     bop: Mapping[str, float] = dataclasses.field(default_factory=dict)  # plain dicts: picklable for workers
     championship: str = ""  # championship id (rulebook name) when a scenario runs several
     distance_km: float | None = None   # the race also ends when the leader completes this distance
+    # (from, to) seconds after the start run in darkness at an unlit venue (sun times, `sim.sun`)
+    darkness: tuple[tuple[float, float], ...] = ()
 
     @property
     def month(self) -> int:
         return self.date.month
+
+    def darkness_text(self) -> str:
+        """The race's darkness in local clock times, e.g. '2.6 h in darkness: 19:35 to the flag (22:10)'."""
+        if not self.darkness:
+            return ""
+        hours, minutes = self.start_local.split(":")
+        start = int(hours) * 60 + int(minutes)
+
+        def clock(seconds: float) -> str:
+            at = round(start + seconds / 60) % 1440
+            return f"{at // 60:02d}:{at % 60:02d}"
+
+        spans = [f"{clock(since)} to {'the flag (' + clock(to) + ')' if to >= self.hours * 3600 else clock(to)}"
+                 for since, to in self.darkness]
+        dark = sum(to - since for since, to in self.darkness) / 3600
+        return f"{dark:.1f} h in darkness (unlit venue, local time): {', '.join(spans)}"
 
     @property
     def wet_probability(self) -> float:

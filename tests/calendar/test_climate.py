@@ -67,5 +67,10 @@ def test_monthly_heat_and_rain_from_the_venue_book():
 
 
 def test_floodlit_venues_count_no_unlit_darkness():
+    """Yas Marina is floodlit, Dubai lights only its pit straight: their darkness after sunset counts as
+    unlit at Dubai only (both rounds start at 15:00, a week apart)."""
     row = assess_scenario("scenarios/all-middle-east.yaml").row
-    assert row["dark_hours"] > 0 and row["unlit_dark_hours"] == 0
+    venues = load_venues()
+    dubai = 2 * darkness_hours(venue_place("dubai", venues), dt.date(2026, 1, 31), "15:00", 4)
+    assert row["dark_hours"] > row["unlit_dark_hours"] > 0
+    assert row["unlit_dark_hours"] == pytest.approx(dubai, abs=0.02)
