@@ -133,9 +133,9 @@ PETIT_STOPS_SHORT = pytest.mark.xfail(
 @pytest.mark.parametrize("venue", ["sebring", pytest.param("road-atlanta", marks=PETIT_STOPS_SHORT)])
 def test_pit_stops_per_car_in_the_real_range(simulated, real_data, venue):
     """Pit stops per car running at the end, median per class, within the two real races' range widened by
-    10 % (Sebring real: GTP 14-16, LMP2 16-18, LMP3 14, GTD PRO 12-13, GTD 13-13.5; simulated SEBRING_STOPS
-    with IMSA's fuel ranges, now that the cars behind close up to the Safety Car train instead of the
-    leaders dropping back)."""
+    10 % (Sebring real: GTP 14-16, LMP2 16-18, LMP3 14, GTD PRO 12-13, GTD 13-13.5; simulated, 40 seeds per
+    season: 14, 16.75, 13, 13, 13 with IMSA's fuel ranges, now that the cars behind close up to the Safety
+    Car train instead of the leaders dropping back)."""
     ranges, _ = real_ranges(real_data, venue)
     for scenario in SCENARIOS:
         figures, _ = simulated[venue][scenario]
