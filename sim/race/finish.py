@@ -1,7 +1,8 @@
 """The finish: the chequered flag and every running car's last crossing.
 
-Time expires at the race's scheduled end; the overall leader takes the flag at his next crossing, every
-other running car at its first crossing after that. A car still in the garage two slow laps (60 km/h)
+Time expires at the race's scheduled end; the overall leader takes the flag at his next crossing (or a
+car that completes that lap first, passing him in the pit lane), every other running car at its first
+crossing after that. A car still in the garage two slow laps (60 km/h)
 after time expired does not take the flag. When time runs out under a red flag, the race ends there:
 the cars are classified where they stopped. A race with a distance limit as well ("10 hours or 1,000
 miles") ends at whichever comes first: once the leader is on the lap that completes the distance
@@ -32,6 +33,15 @@ def take_flag(cars: list[Car], clock: NeutralisationClock, now: float, race_s: f
     leader = _leader(running, now)[1]
     k, _ = leader.laps_done(now)
     t_flag = leader.crossing(k + 1)
+    # a car that completes that lap before him (he is in the pit lane and it passes him there) is the one
+    # the flag is shown to: nobody runs a lap more than the leader's
+    lap = leader.laps_before + k + 1
+    for car in running:
+        j = lap - car.laps_before
+        if 0 < j <= car.stint_laps:
+            t = car.crossing(j)
+            if now <= t < t_flag:
+                t_flag, leader = t, car
     deadline = race_s + 2 * 3600 * lap_km / FLAG_WINDOW_KMH
     for car in running:
         k, frac = car.laps_done(t_flag)

@@ -14,7 +14,7 @@ from tools import calibrate_strength as tool
 from tools.calibrate import load_imsa_laps
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "strength.md").read_text(encoding="utf-8")
-ALMS_SPREAD = 1.08
+ALMS_SPREAD = 0.69
 
 
 @pytest.fixture(scope="module")

@@ -135,7 +135,9 @@ def test_neutralisation_runs_every_class_at_the_same_speed(alms_2023):
     assert clock.green(0.0, 500.0, 110.0) == 500.0 and clock.green(1700.0, 2500.0, 121.0) == 800.0
 
 
-def test_safety_car_bunches_each_class(alms_2023):
+def test_safety_car_bunches_each_class_behind_its_leader(alms_2023):
+    """The cars behind each class leader close up to the train (nobody loses distance; the leader keeps
+    his) and the laps they were down stay down."""
     race = alms_2023.races[0]
     state = _started(race, 8, 5000.0)
     now = state.env.now
@@ -144,24 +146,29 @@ def test_safety_car_bunches_each_class(alms_2023):
     def positions():
         result = {}
         for car in cars:
-            if not car.done:
+            if not car.done and car.t_on < now:
                 k, frac = car.laps_done(now)
                 result[car.c] = car.laps_before + k + frac
         return result
 
     before = positions()
-    bunch(cars, state.clock, now, 1.5)
+    gained = bunch(cars, state.clock, now, 1.5)
     after = positions()
+    assert gained and {car.c for car in gained} == {c for c in before if after[c] > before[c] + 1e-9}
     for k in range(len(race.field.class_order)):
-        cars = sorted((c for c in before if race.field.class_idx[c] == k), key=lambda c: -before[c])
-        assert [c for c in sorted(cars, key=lambda c: -after[c])] == cars   # order kept
-        for ahead, behind in zip(cars, cars[1:]):
-            gap_before = before[ahead] - before[behind]
-            gap_after = after[ahead] - after[behind]
-            assert math.floor(gap_after + 1e-9) == math.floor(gap_before + 1e-9)   # laps down stay down
-            assert gap_after <= gap_before + 1e-9
-            assert gap_after - math.floor(gap_after + 1e-9) <= 1.5 / state.cars[ahead].pace + 1e-6 or \
-                gap_after - math.floor(gap_after + 1e-9) == pytest.approx(gap_before - math.floor(gap_before + 1e-9))
+        members = sorted((c for c in before if race.field.class_idx[c] == k), key=lambda c: -before[c])
+        assert sorted(members, key=lambda c: -after[c]) == members   # order kept
+        leader = members[0]
+        assert after[leader] == pytest.approx(before[leader], abs=1e-9)
+        train_gap = 1.5 / cars[leader].pace
+        for rank, c in enumerate(members[1:], start=1):
+            assert after[c] >= before[c] - 1e-9   # nobody loses distance
+            down_before = before[leader] - before[c]
+            down_after = after[leader] - after[c]
+            assert math.floor(down_after + 1e-9) == math.floor(down_before + 1e-9)   # laps down stay down
+            assert down_after - math.floor(down_after + 1e-9) <= rank * train_gap + 1e-6 or \
+                after[c] == pytest.approx(before[c]) or \
+                after[c] == pytest.approx(cars[c].laps_before + cars[c].stint_laps)   # at its pit entry
 
 
 def test_wet_races_are_slower_and_rougher(alms_2023):
