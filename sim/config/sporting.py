@@ -132,6 +132,10 @@ class Sporting(StrictModel):
         check_procedures(self.procedure_speed_kmh, "procedure_speed_kmh: ")
         return self
 
+    def procedure_speed(self, kind: str, model_speed_kmh: float) -> float:
+        """The field's average speed under procedure `kind` (km/h): the series' own where it has one."""
+        return self.procedure_speed_kmh.get(kind, model_speed_kmh)
+
     def drive_rules(self, class_name: str, ratings: tuple[str, ...], hours: float) -> list[DriveTimeRule]:
         """The rules binding a crew with these FIA ratings of this class in a race of `hours`."""
         rules = [*self.drive_time.get(EVERY_CLASS, []), *self.drive_time.get(class_name, [])]

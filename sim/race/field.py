@@ -297,7 +297,7 @@ def sc_closed_s(race: RaceInput) -> float:
     sc = race.model.race_control.procedures.get("SC")
     if sc is None or "SC" not in race.sporting.neutralisations:
         return 0.0
-    speed = race.sporting.procedure_speed_kmh.get("SC", sc.speed_kmh)
+    speed = race.sporting.procedure_speed("SC", sc.speed_kmh)
     return race.sporting.pit.sc_closed_laps * race.venue.lap_km / speed * 3600
 
 

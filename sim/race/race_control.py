@@ -180,7 +180,7 @@ class RaceControl:
             if kind is None:
                 return
             procedure = spec.procedures[kind]
-            speed = self.sporting.procedure_speed_kmh.get(kind, procedure.speed_kmh)
+            speed = self.sporting.procedure_speed(kind, procedure.speed_kmh)
             lps, duration = speed / 3600.0 / self.lap_km, draws.lognormal(procedure.duration_s)
         clock.open(kind, now, duration, lps)
         if self.log is not None:
